@@ -1,0 +1,36 @@
+"""Reads for the accounts pages and API."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from shequ.accounts.models import Address, Preferences, PrivacySettings, User
+from shequ.core.crypto import lookup_hash
+
+
+def address_list(*, user: User) -> QuerySet[Address]:
+    return Address.objects.filter(user=user).order_by("-is_default", "-updated_at")
+
+
+def privacy_get(*, user: User) -> PrivacySettings:
+    privacy, _ = PrivacySettings.objects.get_or_create(user=user)
+    return privacy
+
+
+def preferences_get(*, user: User) -> Preferences:
+    prefs, _ = Preferences.objects.get_or_create(user=user)
+    return prefs
+
+
+def user_find_by_phone(*, e164: str) -> User | None:
+    return User.objects.filter(phone_hash=lookup_hash(e164)).first()
+
+
+def users_by_ids(*, ids: list[int]) -> dict[int, User]:
+    """Users for display (nickname, avatar) in one query; other apps use this instead of joining."""
+    return {u.pk: u for u in User.objects.filter(pk__in=ids).only("id", "nickname", "avatar", "deleted_at")}
+
+
+def consumer_ids(*, limit: int = 100_000) -> list[int]:
+    """Ids of active, non-operator accounts (seeders and batch jobs iterate over these)."""
+    return list(User.objects.filter(is_active=True, is_staff=False).order_by("pk").values_list("pk", flat=True)[:limit])

@@ -1,0 +1,151 @@
+"""Record behaviour events. Every module calls ``track`` for what people do."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from shequ.analytics import buffer as event_buffer
+from shequ.analytics.context import UTM_FIELDS, EventContext, current
+from shequ.analytics.models import Event
+
+EVENT_NAME_RE = re.compile(r"^[a-z][a-z0-9_.:]{1,63}$")
+MAX_PROPERTIES_BYTES = 8_192
+_LOCAL_ZONE = ZoneInfo(settings.TIME_ZONE)
+
+
+class InvalidEvent(ValueError):
+    pass
+
+
+def _clean_properties(properties: dict[str, Any] | None) -> dict[str, Any]:
+    if not properties:
+        return {}
+    # Round-trip through JSON so Decimals, dates and UUIDs become plain JSON values.
+    encoded = json.dumps(properties, cls=DjangoJSONEncoder, ensure_ascii=False)
+    if len(encoded.encode()) > MAX_PROPERTIES_BYTES:
+        raise InvalidEvent("properties too large")
+    return json.loads(encoded)
+
+
+def build_event_row(
+    subject: Any,
+    name: str,
+    properties: dict[str, Any] | None = None,
+    at: datetime | None = None,
+    *,
+    context: EventContext | None = None,
+) -> dict[str, Any]:
+    """Validate one event and return the row to store; ``subject`` is a user, a user id or an anonymous id."""
+    if not EVENT_NAME_RE.match(name or ""):
+        raise InvalidEvent(f"bad event name {name!r}")
+    ctx = context or current() or EventContext()
+    user_id: int | None = None
+    anonymous_id = ctx.anonymous_id
+    if subject is None:
+        pass
+    elif isinstance(subject, int):
+        user_id = subject
+    elif isinstance(subject, str):
+        anonymous_id = subject[:64]
+    elif getattr(subject, "is_authenticated", False):
+        user_id = subject.pk
+    now = timezone.now()
+    occurred = at or now
+    if timezone.is_naive(occurred):
+        occurred = timezone.make_aware(occurred, timezone.UTC)
+    return {
+        "name": name,
+        "user_id": user_id,
+        "anonymous_id": anonymous_id[:64],
+        "session_id": ctx.session_id[:64],
+        "device_id": ctx.device_id[:64],
+        "channel": ctx.channel[:32],
+        **{field: ctx.utm.get(field, "")[:100] for field in UTM_FIELDS},
+        "properties": _clean_properties(properties),
+        "occurred_at": occurred.isoformat(),
+        "received_at": now.isoformat(),
+    }
+
+
+def track(
+    subject: Any,
+    name: str,
+    properties: dict[str, Any] | None = None,
+    at: datetime | None = None,
+    *,
+    context: EventContext | None = None,
+) -> None:
+    """Record that ``subject`` (a user, user id or anonymous id) did ``name``.
+
+    Inside a transaction the event is queued only when it commits, so a rolled-back order never shows up
+    as a purchase. Writing happens in batches off the request path (see buffer.py).
+    """
+    row = build_event_row(subject, name, properties, at, context=context)
+    mode = settings.SHEQU_ANALYTICS["WRITE_MODE"]
+    if mode == "inline":
+        events_write([row])
+        return
+    transaction.on_commit(lambda: _buffer().add(row))
+
+
+def track_many(rows: list[dict[str, Any]]) -> None:
+    """Queue rows already built with ``build_event_row`` (the client-side events endpoint)."""
+    if settings.SHEQU_ANALYTICS["WRITE_MODE"] == "inline":
+        events_write(rows)
+        return
+    buf = _buffer()
+    for row in rows:
+        buf.add(row)
+
+
+def flush() -> int:
+    """Write all buffered events now (tests, shutdown, `shequ` commands); return how many."""
+    return _buffer().flush()
+
+
+def _ingest(rows: list[dict[str, Any]]) -> None:
+    from shequ.analytics.tasks import ingest_events
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        events_write(rows)
+    else:
+        ingest_events.delay(rows)
+
+
+def _buffer() -> event_buffer.EventBuffer:
+    conf = settings.SHEQU_ANALYTICS
+    return event_buffer.get_buffer(_ingest, batch_size=conf["BATCH_SIZE"], interval=conf["FLUSH_INTERVAL_SECONDS"])
+
+
+def events_write(rows: list[dict[str, Any]]) -> int:
+    """Bulk-insert serialised event rows (the Celery task and the embedded flusher both end here)."""
+    events = []
+    for row in rows:
+        occurred = datetime.fromisoformat(row["occurred_at"])
+        received = datetime.fromisoformat(row["received_at"])
+        events.append(
+            Event(
+                name=row["name"],
+                user_id=row.get("user_id"),
+                anonymous_id=row.get("anonymous_id", ""),
+                session_id=row.get("session_id", ""),
+                device_id=row.get("device_id", ""),
+                channel=row.get("channel", ""),
+                **{field: row.get(field, "") for field in UTM_FIELDS},
+                properties=row.get("properties") or {},
+                occurred_at=occurred,
+                day=occurred.astimezone(_LOCAL_ZONE).date(),
+                received_at=received,
+            )
+        )
+    Event.objects.bulk_create(events, batch_size=1000)
+    return len(events)

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+from django.views.static import serve
+
+from shequ.config.api import api
+from shequ.core import views as core_views
+
+admin.site.site_header = _("Shequ · Operations console")
+admin.site.site_title = _("Shequ operations")
+admin.site.index_title = _("Operations workbench")
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("shequ.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+if settings.SERVE_MEDIA:
+    # The embedded default serves uploads itself; production puts them on object storage or a CDN.
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler404 = "shequ.core.views.page_not_found"
+handler500 = "shequ.core.views.server_error"

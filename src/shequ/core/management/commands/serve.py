@@ -1,0 +1,84 @@
+"""Serve Shequ with a production-grade server: gunicorn (threads) on Unix, waitress on Windows."""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+def pending_migrations() -> bool:
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+class Command(BaseCommand):
+    help = "Serve the site and API (default http://127.0.0.1:8000)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
+        parser.add_argument("--port", type=int, default=8000, help="Port (default 8000).")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Worker processes (default 1 on SQLite, 2×cores+1 with DATABASE_URL).",
+        )
+        parser.add_argument("--threads", type=int, default=8, help="Threads per worker (default 8).")
+        parser.add_argument("--no-migrate", action="store_true", help="Do not apply pending migrations before serving.")
+
+    def handle(self, *args, host, port, workers, threads, no_migrate, **options):
+        embedded = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+        if not no_migrate and pending_migrations():
+            if embedded:
+                self.stdout.write("Applying database migrations ...")
+                call_command("migrate", interactive=False, verbosity=0)
+            else:
+                self.stderr.write(self.style.WARNING("There are unapplied migrations: run `shequ migrate`."))
+        if workers is None:
+            # One process on the embedded default: its local-memory cache and in-process task runner are
+            # per process. With PostgreSQL + Redis every worker shares state, so use the cores.
+            workers = 1 if embedded or not settings.REDIS_URL else (os.cpu_count() or 1) * 2 + 1
+        if host not in settings.ALLOWED_HOSTS and host not in {"0.0.0.0", "::"}:  # noqa: S104
+            settings.ALLOWED_HOSTS.append(host)
+        if host in {"0.0.0.0", "::"}:  # noqa: S104 - the user asked to listen on every interface
+            settings.ALLOWED_HOSTS.append("*")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Shequ is serving on http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)"
+            )
+        )
+        self.stdout.write("Press Ctrl+C to stop.")
+        run_server(host=host, port=port, workers=workers, threads=threads)
+
+
+def run_server(*, host: str, port: int, workers: int, threads: int) -> None:
+    from django.core.wsgi import get_wsgi_application
+
+    try:
+        from gunicorn.app.base import BaseApplication
+    except ImportError:  # Windows
+        from waitress import serve
+
+        serve(get_wsgi_application(), host=host, port=port, threads=threads)
+        return
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("timeout", 60)
+            self.cfg.set("graceful_timeout", 10)
+            self.cfg.set("accesslog", os.environ.get("SHEQU_ACCESS_LOG") or None)
+            self.cfg.set("loglevel", "warning")
+
+        def load(self):
+            return get_wsgi_application()
+
+    Server().run()
