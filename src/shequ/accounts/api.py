@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Router, UploadedFile
+from ninja import File, Router, Status, UploadedFile
 
 from shequ.accounts import selectors
 from shequ.accounts.access import address_get_for_user
@@ -114,13 +114,20 @@ def logout(request: HttpRequest):
     row = getattr(request, "api_token", None)
     if row is not None:
         tokens.token_family_revoke(family=row.family)
-    return 204, None
+    return Status(204, None)
 
 
 @auth_router.get("/oauth/{provider}/authorize-url", response={200: OAuthUrlOut, **ERRORS})
 def oauth_url(request: HttpRequest, provider: str, redirect_uri: str):
     url, state = oauth.oauth_authorize_url(provider=provider, redirect_uri=redirect_uri[:500])
     return {"url": url, "state": state}
+
+
+# Registered before "/oauth/{provider}", which would otherwise match "bind" as a provider name.
+@auth_router.post("/oauth/bind", response={200: TokenOut, **ERRORS})
+def oauth_bind(request: HttpRequest, payload: OAuthBindIn):
+    result = oauth.oauth_bind_phone(bind_token=payload.bind_token, phone=payload.phone, code=payload.code)
+    return _tokens_out(request, result.user, result.created)
 
 
 @auth_router.post("/oauth/{provider}", response={200: OAuthResultOut, **ERRORS})
@@ -130,12 +137,6 @@ def oauth_login(request: HttpRequest, provider: str, payload: OAuthCodeIn):
     if outcome.login is None:
         return {"status": "bind_phone_required", "bind_token": outcome.bind_token}
     return {"status": "logged_in", "tokens": _tokens_out(request, outcome.login.user)}
-
-
-@auth_router.post("/oauth/bind", response={200: TokenOut, **ERRORS})
-def oauth_bind(request: HttpRequest, payload: OAuthBindIn):
-    result = oauth.oauth_bind_phone(bind_token=payload.bind_token, phone=payload.phone, code=payload.code)
-    return _tokens_out(request, result.user, result.created)
 
 
 # --- me -----------------------------------------------------------------------------------------------
@@ -164,7 +165,7 @@ def me_password(request: HttpRequest, payload: PasswordIn):
     profile.user_password_set(
         user=request.user, new_password=payload.new_password, current_password=payload.current_password
     )
-    return 204, None
+    return Status(204, None)
 
 
 @me_router.get("/privacy", response={200: PrivacyOut, **ERRORS})
@@ -195,7 +196,7 @@ def addresses_list(request: HttpRequest):
 @me_router.post("/addresses", response={201: AddressOut, **ERRORS})
 def address_create(request: HttpRequest, payload: AddressIn):
     data = address_services.AddressData(**payload.dict())
-    return 201, address_services.address_create(user=request.user, data=data)
+    return Status(201, address_services.address_create(user=request.user, data=data))
 
 
 @me_router.get("/addresses/{address_id}", response={200: AddressOut, **ERRORS})
@@ -219,7 +220,7 @@ def address_default(request: HttpRequest, address_id: int):
 def address_delete(request: HttpRequest, address_id: int):
     address = address_get_for_user(user=request.user, address_id=address_id)
     address_services.address_delete(address=address)
-    return 204, None
+    return Status(204, None)
 
 
 @me_router.get("/export", response={200: None, **ERRORS})
@@ -235,4 +236,4 @@ def data_export(request: HttpRequest):
 def account_delete(request: HttpRequest, payload: DeleteAccountIn):
     """Delete your account. Ask for a code with purpose ``delete_account`` first."""
     data_rights.user_account_delete(user=request.user, code=payload.code)
-    return 204, None
+    return Status(204, None)

@@ -18,4 +18,4 @@ class AccountsConfig(AppConfig):
         )
         seeding.register_seeder("accounts.users", seed.seed_users, order=10)
         # Groups are infrastructure, not business flow: keep them in step with the role map after migrate.
-        post_migrate.connect(roles.sync_after_migrate, sender=self)
+        post_migrate.connect(roles.sync_after_migrate, dispatch_uid="shequ.roles_sync")

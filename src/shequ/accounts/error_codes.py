@@ -10,6 +10,7 @@ class AccountsErrorCode(StrEnum):
     OTP_ATTEMPTS_EXCEEDED = "otp_attempts_exceeded"
     OTP_TOO_SOON = "otp_too_soon"
     OTP_SEND_LIMIT = "otp_send_limit"
+    SMS_UNAVAILABLE = "sms_unavailable"
     PHONE_LOCKED = "phone_locked"
     IP_RATE_LIMITED = "ip_rate_limited"
     INVALID_CREDENTIALS = "invalid_credentials"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from shequ.analytics.context import EventContext
 from shequ.analytics.services import InvalidEvent, build_event_row, track_many
@@ -48,7 +48,7 @@ def events_ingest(request: HttpRequest, payload: EventsIn):
     for index, event in enumerate(payload.events):
         at = event.at
         if at is not None:
-            at = at if timezone.is_aware(at) else timezone.make_aware(at, timezone.UTC)
+            at = at if timezone.is_aware(at) else timezone.make_aware(at, UTC)
             if not now - MAX_PAST <= at <= now + MAX_FUTURE:
                 at = now  # a device with a wrong clock must not scatter events over the calendar
         try:
@@ -60,4 +60,4 @@ def events_ingest(request: HttpRequest, payload: EventsIn):
                 details={"index": index, "reason": str(exc)},
             ) from exc
     track_many(rows)
-    return 202, {"accepted": len(rows)}
+    return Status(202, {"accepted": len(rows)})

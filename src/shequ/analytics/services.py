@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -61,7 +61,7 @@ def build_event_row(
     now = timezone.now()
     occurred = at or now
     if timezone.is_naive(occurred):
-        occurred = timezone.make_aware(occurred, timezone.UTC)
+        occurred = timezone.make_aware(occurred, UTC)
     return {
         "name": name,
         "user_id": user_id,

@@ -98,7 +98,7 @@ def login_with_password(*, phone: str, password: str, ip: str = "") -> User:
         failures = ratelimit.hit(
             f"pw-fail:{phone_hash}", limit=conf["FAILURES_BEFORE_LOCK"], window=conf["LOCK_SECONDS"]
         )
-        if not failures.allowed:
+        if failures.count >= conf["FAILURES_BEFORE_LOCK"]:
             ratelimit.lock(f"pw-phone:{phone_hash}", seconds=conf["LOCK_SECONDS"])
         raise Unauthorized(Code.INVALID_CREDENTIALS, _("Wrong phone number or password."))
     assert user is not None

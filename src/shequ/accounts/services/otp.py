@@ -12,6 +12,7 @@ UPDATE, so two concurrent requests with the same code cannot both succeed.
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,7 +29,9 @@ from shequ.accounts.phones import normalise_phone
 from shequ.accounts.providers import sms
 from shequ.core import ratelimit
 from shequ.core.crypto import lookup_hash
-from shequ.core.errors import InvalidInput, RateLimited
+from shequ.core.errors import DomainError, InvalidInput, RateLimited
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,10 @@ def _check_phone_lock(phone_hash: str) -> None:
 
 
 def otp_request(*, phone: str, purpose: str = OtpPurpose.LOGIN, ip: str = "") -> OtpSent:
-    """Send a fresh code by SMS. The reply is the same whether or not the phone has an account."""
+    """Send a fresh code by SMS. The reply is the same whether or not the phone has an account.
+
+    Precondition: not inside a transaction — the code must be stored before the SMS leaves.
+    """
     if purpose not in OtpPurpose.values:
         raise InvalidInput(Code.CHOICE_INVALID, _("Unknown code purpose."), details={"field": "purpose"})
     conf = _conf()
@@ -96,7 +102,7 @@ def otp_request(*, phone: str, purpose: str = OtpPurpose.LOGIN, ip: str = "") ->
         OtpChallenge.objects.filter(phone_hash=phone_hash, purpose=purpose, consumed_at__isnull=True).update(
             consumed_at=now
         )
-        OtpChallenge.objects.create(
+        challenge = OtpChallenge.objects.create(
             phone_hash=phone_hash,
             purpose=purpose,
             code_hash=_code_hash(phone_hash, purpose, code),
@@ -104,8 +110,15 @@ def otp_request(*, phone: str, purpose: str = OtpPurpose.LOGIN, ip: str = "") ->
             expires_at=now + timedelta(seconds=conf["TTL_SECONDS"]),
             ip=ip[:64],
         )
-        ttl_minutes = max(1, conf["TTL_SECONDS"] // 60)
-        transaction.on_commit(lambda: sms.send_otp(phone=e164, code=code, ttl_minutes=ttl_minutes))
+    # Sent after the challenge is stored, and synchronously, so a gateway failure reaches the person
+    # asking (who can try again at once) instead of leaving them waiting for an SMS that never comes.
+    try:
+        sms.send_otp(phone=e164, code=code, ttl_minutes=max(1, conf["TTL_SECONDS"] // 60))
+    except Exception as exc:
+        logger.exception("SMS gateway failed for an OTP")
+        OtpChallenge.objects.filter(pk=challenge.pk).update(consumed_at=timezone.now())
+        raise DomainError(Code.SMS_UNAVAILABLE, _("We could not send the SMS just now. Please try again."),
+                          status=503) from exc
     ratelimit.lock(cooldown_key, seconds=conf["RESEND_COOLDOWN_SECONDS"])
     return OtpSent(phone=e164, expires_in=conf["TTL_SECONDS"], resend_in=conf["RESEND_COOLDOWN_SECONDS"])
 
@@ -146,7 +159,7 @@ def otp_verify(*, phone: str, purpose: str, code: str) -> str:
         failures = ratelimit.hit(
             f"otp-fail:{phone_hash}", limit=conf["PHONE_FAILURES_BEFORE_LOCK"], window=conf["LOCK_SECONDS"]
         )
-        if not failures.allowed:
+        if failures.count >= conf["PHONE_FAILURES_BEFORE_LOCK"]:
             ratelimit.lock(f"otp-phone:{phone_hash}", seconds=conf["LOCK_SECONDS"])
         raise invalid
     consumed = OtpChallenge.objects.filter(pk=challenge.pk, consumed_at__isnull=True).update(consumed_at=timezone.now())
