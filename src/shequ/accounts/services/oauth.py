@@ -75,16 +75,17 @@ def oauth_bind_phone(*, bind_token: str, phone: str, code: str) -> LoginResult:
         pending = signing.loads(bind_token or "", salt=BIND_SALT, max_age=BIND_MAX_AGE)
     except signing.BadSignature as exc:
         raise InvalidInput(Code.OAUTH_STATE_INVALID, _("The login took too long. Please start again.")) from exc
-    e164 = otp_verify(phone=phone, purpose=OtpPurpose.LOGIN, code=code)
-    user, created = user_get_or_create_by_phone(e164=e164)
-    ensure_login_allowed(user)
-    _link(
-        user=user,
-        provider=pending["p"],
-        uid=pending["uid"],
-        unionid=pending.get("union", ""),
-        profile={"nickname": pending.get("nick", ""), "avatar_url": pending.get("avatar", "")},
-    )
+    e164 = otp_verify(phone=phone, purpose=OtpPurpose.LOGIN, code=code)  # outside the transaction: see otp_verify
+    with transaction.atomic():  # a refused link must not leave a freshly created account behind
+        user, created = user_get_or_create_by_phone(e164=e164)
+        ensure_login_allowed(user)
+        _link(
+            user=user,
+            provider=pending["p"],
+            uid=pending["uid"],
+            unionid=pending.get("union", ""),
+            profile={"nickname": pending.get("nick", ""), "avatar_url": pending.get("avatar", "")},
+        )
     login_record(user, method=pending["p"], created=created)
     return LoginResult(user=user, created=created)
 
