@@ -23,7 +23,8 @@ if [ -x "$CHROMIUM" ]; then
 else
     echo "chromium: installing Debian's chromium package"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+    # fonts-wqy-zenhei: Chinese glyphs, so failure screenshots show text instead of empty boxes
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-wqy-zenhei
     "$CHROMIUM" --version 2>/dev/null || true
 fi
 

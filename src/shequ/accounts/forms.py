@@ -89,7 +89,7 @@ class PreferencesForm(forms.Form):
         label=_("Favourite flavours"),
         required=False,
         max_length=300,
-        help_text=_("Separate with commas, e.g. 草莓, 抹茶"),
+        help_text=_("Separate with commas, e.g. strawberry, matcha"),
     )
     brands = forms.CharField(
         label=_("Favourite brands"), required=False, max_length=300, help_text=_("Separate with commas")

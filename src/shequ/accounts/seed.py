@@ -178,8 +178,7 @@ def seed_users(ctx: SeedContext) -> dict:
                     city=city,
                     district=rng.choice(districts),
                     detail=(
-                        f"{faker.street_name()}{rng.randint(1, 999)}号"
-                        f"{rng.randint(1, 30)}栋{rng.randint(101, 2802)}室"
+                        f"{faker.street_name()}{rng.randint(1, 999)}号{rng.randint(1, 30)}栋{rng.randint(101, 2802)}室"
                     ),
                     label=rng.choice(["家", "公司", ""]),
                     is_default=index == 0,

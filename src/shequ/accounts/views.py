@@ -139,6 +139,7 @@ def oauth_bind_view(request: HttpRequest) -> HttpResponse:
                 status = exc.status
             else:
                 request.session.pop("oauth_bind_token", None)
+                request.session.pop("oauth_nickname", None)
                 _login(request, result.user)
                 return redirect("accounts:me")
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyError(Exception):
@@ -36,7 +37,7 @@ class AuditAction(models.TextChoices):
 class AuditEntry(models.Model):
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor_id = models.BigIntegerField(_("operator id"), null=True, blank=True)
-    actor_label = models.CharField(_("operator"), max_length=80, blank=True)
+    actor_label = models.CharField(pgettext_lazy("audit", "operator"), max_length=80, blank=True)
     action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
     target_type = models.CharField(_("object type"), max_length=64)
     target_id = models.CharField(_("object id"), max_length=64, blank=True)

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from django.views.static import serve
 
@@ -15,6 +17,7 @@ admin.site.index_title = _("Operations workbench")
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", RedirectView.as_view(url=static("shequ/favicon.svg"), permanent=True)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("shequ.accounts.urls")),
     path("admin/", admin.site.urls),

@@ -96,5 +96,6 @@ def _link(*, user: User, provider: str, uid: str, unionid: str, profile: dict) -
             return SocialAccount.objects.create(user=user, provider=provider, uid=uid, unionid=unionid, profile=profile)
     except IntegrityError as exc:
         raise Conflict(
-            Code.SOCIAL_ALREADY_LINKED, _("This phone is already linked to another account of that provider.")
+            Code.SOCIAL_ALREADY_LINKED,
+            _("This WeChat account is linked to another phone, or this phone to another WeChat account."),
         ) from exc

@@ -117,8 +117,9 @@ def otp_request(*, phone: str, purpose: str = OtpPurpose.LOGIN, ip: str = "") ->
     except Exception as exc:
         logger.exception("SMS gateway failed for an OTP")
         OtpChallenge.objects.filter(pk=challenge.pk).update(consumed_at=timezone.now())
-        raise DomainError(Code.SMS_UNAVAILABLE, _("We could not send the SMS just now. Please try again."),
-                          status=503) from exc
+        raise DomainError(
+            Code.SMS_UNAVAILABLE, _("We could not send the SMS just now. Please try again."), status=503
+        ) from exc
     ratelimit.lock(cooldown_key, seconds=conf["RESEND_COOLDOWN_SECONDS"])
     return OtpSent(phone=e164, expires_in=conf["TTL_SECONDS"], resend_in=conf["RESEND_COOLDOWN_SECONDS"])
 
