@@ -31,7 +31,7 @@ export SHEQU_DATA_DIR="${SHEQU_DATA_DIR:-$ROOT/var}"
 
 mkdir -p src/shequ/locale
 cd src/shequ
-django-admin makemessages -l zh_Hans --no-obsolete --ignore 'tests/*' --ignore '*/tests/*'
+django-admin makemessages -l zh_Hans --no-obsolete --add-location=file --ignore 'tests/*' --ignore '*/tests/*'
 django-admin compilemessages -l zh_Hans
 
 echo "Catalog: src/shequ/locale/zh_Hans/LC_MESSAGES/django.po"
