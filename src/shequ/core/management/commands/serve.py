@@ -64,7 +64,11 @@ def run_server(*, host: str, port: int, workers: int, threads: int) -> None:
     except ImportError:  # Windows
         from waitress import serve
 
-        serve(get_wsgi_application(), host=host, port=port, threads=threads)
+        from shequ.core.scheduler import start_embedded_beat
+
+        application = get_wsgi_application()
+        start_embedded_beat()
+        serve(application, host=host, port=port, threads=threads)
         return
 
     class Server(BaseApplication):
@@ -79,6 +83,10 @@ def run_server(*, host: str, port: int, workers: int, threads: int) -> None:
             self.cfg.set("loglevel", "warning")
 
         def load(self):
-            return get_wsgi_application()
+            application = get_wsgi_application()
+            from shequ.core.scheduler import start_embedded_beat
+
+            start_embedded_beat()  # in the worker process; embedded serving runs a single worker
+            return application
 
     Server().run()
