@@ -79,7 +79,8 @@ def roles_sync() -> None:
 
 
 def sync_after_migrate(sender, app_config=None, **kwargs) -> None:
-    # Run once, after the last app's permissions exist.
-    if app_config is None or app_config.label != list(django_apps.get_app_configs())[-1].label:
+    # post_migrate is sent once per app that has models; run once, after the last one's permissions exist.
+    with_models = [config for config in django_apps.get_app_configs() if config.models_module is not None]
+    if app_config is None or app_config.label != with_models[-1].label:
         return
     roles_sync()

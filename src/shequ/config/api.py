@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from shequ.accounts.api import auth_router, me_router
 from shequ.accounts.api_auth import optional_user_auth
 from shequ.analytics.api import router as analytics_router
+from shequ.catalog.api import router as catalog_router
 from shequ.core.api_errors import install_error_handlers
 
 api = NinjaAPI(
@@ -23,3 +24,4 @@ install_error_handlers(api)
 api.add_router("/auth", auth_router)
 api.add_router("/me", me_router)
 api.add_router("/events", analytics_router, auth=optional_user_auth)
+api.add_router("/catalog", catalog_router)

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "shequ.audit",
     "shequ.accounts",
     "shequ.analytics",
+    "shequ.catalog",
+    "shequ.inventory",
+    "shequ.search",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from django.views.static import serve
 
+from shequ.catalog import views as catalog_views
 from shequ.config.api import api
 from shequ.core import views as core_views
 
@@ -15,13 +16,14 @@ admin.site.site_title = _("Shequ operations")
 admin.site.index_title = _("Operations workbench")
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", catalog_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", RedirectView.as_view(url=static("shequ/favicon.svg"), permanent=True)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("shequ.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("shequ.catalog.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,0 +1,5 @@
+"""Catalog API (read-only for consumers)."""
+
+from ninja import Router
+
+router = Router(tags=["catalog"])
