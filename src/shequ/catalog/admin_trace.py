@@ -1,0 +1,1 @@
+"""Back office for production batches and inspection reports."""
