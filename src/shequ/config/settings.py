@@ -59,6 +59,13 @@ INSTALLED_APPS = [
     "shequ.catalog",
     "shequ.inventory",
     "shequ.search",
+    "shequ.notifications",
+    "shequ.cart",
+    "shequ.coupons",
+    "shequ.orders",
+    "shequ.payments",
+    "shequ.logistics",
+    "shequ.aftersales",
 ]
 
 MIDDLEWARE = [

@@ -67,3 +67,32 @@ class StockMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.sku_id} {self.on_hand_delta:+d}/{self.reserved_delta:+d}"
+
+
+class ReservationStatus(models.TextChoices):
+    RESERVED = "reserved", _("Reserved")
+    COMMITTED = "committed", _("Shipped")
+    RELEASED = "released", _("Released")
+
+
+class StockReservation(models.Model):
+    """Units of one SKU held for one order until it is shipped (committed) or cancelled (released)."""
+
+    sku = models.ForeignKey("catalog.SKU", on_delete=models.CASCADE, related_name="reservations")
+    order_id = models.BigIntegerField()
+    quantity = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=ReservationStatus.choices, default=ReservationStatus.RESERVED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("stock reservation")
+        verbose_name_plural = _("stock reservations")
+        indexes = [
+            models.Index(fields=["order_id"], name="inventory_reservation_order"),
+            models.Index(fields=["sku", "status"], name="inventory_reservation_sku"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["order_id", "sku"], name="inventory_reservation_unique")]
+
+    def __str__(self) -> str:
+        return f"order {self.order_id}: {self.quantity} × {self.sku_id} ({self.status})"
