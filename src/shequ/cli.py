@@ -22,6 +22,9 @@ Managing data
   seed             Fill the database with demo data (--scale 0.1 for a small set).
   createoperator   Create a back-office operator: --phone, --role (user-ops, content-ops,
                    campaign-ops, analyst, customer-service, admin), --password or a generated one.
+  importcatalog    Import products and SKUs from a CSV/XLSX file (--dry-run to check only, --stock
+                   for stock counts); bad rows are reported and skipped, the good rows go in.
+  exportcatalog    Export every product and SKU (--stock: stock per SKU) to a .csv or .xlsx file.
 
 Everything else
   help <command>   Options of one command, e.g. `shequ help serve`.

@@ -9,10 +9,12 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from shequ.catalog import signals
-from shequ.catalog.models import SKU, Category, Product, ProductStatus
+from shequ.catalog.models import SKU, Banner, Brand, Category, Product, ProductImage, ProductStatus, Tag
 from shequ.catalog.richtext import render_description
+from shequ.core.errors import InvalidInput
 
 CATALOG_GENERATION_KEY = "catalog:generation"
 
@@ -117,3 +119,154 @@ def products_refresh_sale_windows(*, since, until) -> int:
     with transaction.atomic():
         products_touch(product_ids=ids)
     return len(ids)
+
+
+# --- back office: SKU rules, status changes, reference data ----------------------------------------------
+
+GTIN_LENGTHS = (8, 12, 13, 14)
+
+
+def gtin_check_digit(body: str) -> int:
+    """The GS1 mod-10 check digit for the digits before it (weights 3,1,3,… from the right)."""
+    total = sum(int(digit) * (3 if index % 2 == 0 else 1) for index, digit in enumerate(reversed(body)))
+    return (10 - total % 10) % 10
+
+
+def gtin_validate(barcode: str) -> str:
+    """Return the barcode if it is a GTIN-8/12/13/14 with a correct check digit (blank is allowed)."""
+    barcode = (barcode or "").strip()
+    if not barcode:
+        return ""
+    if not barcode.isascii() or not barcode.isdigit() or len(barcode) not in GTIN_LENGTHS:
+        raise InvalidInput("gtin_invalid", _("A barcode (GTIN) has 8, 12, 13 or 14 digits."))
+    if gtin_check_digit(barcode[:-1]) != int(barcode[-1]):
+        raise InvalidInput("gtin_check_digit", _("The barcode's check digit is wrong; check for a typo."))
+    return barcode
+
+
+def sku_validate(*, sku: SKU) -> None:
+    """Check the rules a SKU must follow beyond its field types: GTIN, sale price and sale window.
+
+    Raises InvalidInput whose ``details["field"]`` names the offending field.
+    """
+    try:
+        sku.barcode = gtin_validate(sku.barcode)
+    except InvalidInput as exc:
+        exc.details = {"field": "barcode"}
+        raise
+    if sku.sale_price is not None and sku.list_price is not None and sku.sale_price > sku.list_price:
+        raise InvalidInput(
+            "sale_price_above_list",
+            _("The sale price cannot be higher than the list price."),
+            details={"field": "sale_price"},
+        )
+    if sku.sale_start and sku.sale_end and sku.sale_end <= sku.sale_start:
+        raise InvalidInput(
+            "sale_window_invalid", _("The sale must end after it starts."), details={"field": "sale_end"}
+        )
+
+
+def sku_save(*, sku: SKU, touch: bool = True) -> SKU:
+    """Validate and save a SKU; its product's prices and stock state follow unless the caller touches later."""
+    sku_validate(sku=sku)
+    with transaction.atomic():
+        sku.save()
+        if touch:
+            products_touch(product_ids=[sku.product_id])
+    return sku
+
+
+def products_set_status(*, product_ids: Iterable[int], status: str) -> int:
+    """Put products on sale, take them off sale or back to draft, in one go; return how many changed."""
+    ids = sorted(set(product_ids))
+    if status not in ProductStatus.values:
+        raise InvalidInput("status_invalid", _("Unknown product status."))
+    with transaction.atomic():
+        changing = list(Product.objects.filter(pk__in=ids).exclude(status=status).values_list("pk", flat=True))
+        if not changing:
+            return 0
+        Product.objects.filter(pk__in=changing).update(status=status)
+        if status == ProductStatus.ON_SALE:
+            Product.objects.filter(pk__in=changing, published_at__isnull=True).update(published_at=timezone.now())
+        products_touch(product_ids=changing)
+    return len(changing)
+
+
+def brand_save(*, brand: Brand) -> Brand:
+    """Save a brand; its products are touched so pages, caches and the search index show the new name."""
+    with transaction.atomic():
+        brand.save()
+        products_touch(product_ids=Product.objects.filter(brand=brand).values_list("pk", flat=True))
+    return brand
+
+
+def tag_save(*, tag: Tag) -> Tag:
+    """Save a tag; the products carrying it are touched (their pages and search documents show tags)."""
+    with transaction.atomic():
+        tag.save()
+        products_touch(product_ids=tag.products.values_list("pk", flat=True))
+    return tag
+
+
+def banner_save(*, banner: Banner) -> Banner:
+    """Save a home-page banner; list caches keyed on the catalog generation drop it."""
+    with transaction.atomic():
+        banner.save()
+        transaction.on_commit(_bump_generation)
+    return banner
+
+
+def banner_delete(*, banner: Banner) -> None:
+    """Remove a banner from the home page."""
+    with transaction.atomic():
+        banner.delete()
+        transaction.on_commit(_bump_generation)
+
+
+def product_image_update(*, image: ProductImage) -> ProductImage:
+    """Save an image's alt text and position (the gallery order)."""
+    with transaction.atomic():
+        image.save(update_fields=["alt", "position"])
+        products_touch(product_ids=[image.product_id])
+    return image
+
+
+def product_image_delete(*, image: ProductImage) -> None:
+    """Remove a product photo; its files go once the deletion has committed (a rollback keeps them)."""
+    files = [f for f in (image.image, image.thumbnail) if f]
+    storage_names = [(f.storage, f.name) for f in files]
+    with transaction.atomic():
+        product_id = image.product_id
+        image.delete()
+        products_touch(product_ids=[product_id])
+
+        def remove_files() -> None:
+            for storage, name in storage_names:
+                storage.delete(name)
+
+        transaction.on_commit(remove_files)
+
+
+def products_delete(*, product_ids: Iterable[int]) -> int:
+    """Delete products with their SKUs and photos; pages, caches and the search index drop them after commit.
+
+    A product whose SKU has production batches is protected (the trace pages must keep working): Django's
+    ProtectedError propagates and nothing is deleted.
+    """
+    ids = sorted(set(product_ids))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        Product.objects.filter(pk__in=ids).delete()
+        transaction.on_commit(_bump_generation)
+        transaction.on_commit(lambda: signals.products_changed(ids))
+    return len(ids)
+
+
+def sku_delete(*, sku: SKU, touch: bool = True) -> None:
+    """Delete a SKU (its stock row and ledger go with it; one with production batches is protected)."""
+    with transaction.atomic():
+        product_id = sku.product_id
+        sku.delete()
+        if touch:
+            products_touch(product_ids=[product_id])

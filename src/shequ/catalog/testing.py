@@ -18,13 +18,17 @@ def make_brand(name: str = "", *, name_en: str = "", slug: str = "") -> Brand:
 
 def make_category(name: str = "", *, slug: str = "", parent: Category | None = None, name_en: str = "") -> Category:
     n = next(_seq)
-    return category_save(category=Category(name=name or f"类目{n}", name_en=name_en or f"Category {n}",
-                                           slug=slug or f"cat-{n}", parent=parent))
+    return category_save(
+        category=Category(
+            name=name or f"类目{n}", name_en=name_en or f"Category {n}", slug=slug or f"cat-{n}", parent=parent
+        )
+    )
 
 
 def make_tag(slug: str, name: str = "", *, kind: str = Tag.Kind.DIETARY, name_en: str = "") -> Tag:
-    tag, _ = Tag.objects.get_or_create(slug=slug, defaults={"name": name or slug, "name_en": name_en or slug,
-                                                            "kind": kind})
+    tag, _ = Tag.objects.get_or_create(
+        slug=slug, defaults={"name": name or slug, "name_en": name_en or slug, "kind": kind}
+    )
     return tag
 
 
@@ -44,16 +48,28 @@ def make_product(
     from shequ.inventory.models import StockLevel
 
     n = next(_seq)
-    product = Product(name=name or f"商品{n}", name_en=name_en or f"Product {n}", slug=fields.pop("slug", f"p-{n}"),
-                      brand=brand or make_brand(), category=category or make_category(), status=status, **fields)
+    product = Product(
+        name=name or f"商品{n}",
+        name_en=name_en or f"Product {n}",
+        slug=fields.pop("slug", f"p-{n}"),
+        brand=brand or make_brand(),
+        category=category or make_category(),
+        status=status,
+        **fields,
+    )
     product_save(product=product)
     if tags:
         product.tags.set(tags)
     for index, spec in enumerate(skus or [{}]):
         spec = dict(spec)
         sku_stock = spec.pop("stock", stock)
-        sku = SKU.objects.create(product=product, code=spec.pop("code", f"SKU-{n}-{index}"),
-                                 list_price=Decimal(str(spec.pop("list_price", "9.90"))), position=index, **spec)
+        sku = SKU.objects.create(
+            product=product,
+            code=spec.pop("code", f"SKU-{n}-{index}"),
+            list_price=Decimal(str(spec.pop("list_price", "9.90"))),
+            position=index,
+            **spec,
+        )
         StockLevel.objects.create(sku=sku, on_hand=sku_stock)
     products_touch(product_ids=[product.pk])
     product.refresh_from_db()

@@ -1,0 +1,84 @@
+"""Two-level cache for what never changes under its key: a product's detail, JSON and page HTML are cached under
+keys that contain the product's version, so an entry is either right or no longer asked for.
+
+Level one is a small in-process LRU (per gunicorn worker), level two the shared cache (Redis in production).
+With Redis, every shared-cache read costs a round trip and a fresh client object in Django's backend, so the hot
+product path keeps only the version lookup (which must be shared, it changes) on Redis. With the local-memory
+cache (embedded, tests) the shared cache is already in-process and level one is skipped.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+
+LOCAL_ENTRIES = 2000
+LOCAL_SECONDS = 120
+
+
+class _LocalLRU:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.lock = threading.Lock()
+        self.items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+
+    def get(self, key: str) -> Any:
+        with self.lock:
+            found = self.items.get(key)
+            if found is None:
+                return None
+            expires, value = found
+            if expires < time.monotonic():
+                del self.items[key]
+                return None
+            self.items.move_to_end(key)
+            return value
+
+    def set(self, key: str, value: Any, seconds: float) -> None:
+        with self.lock:
+            self.items[key] = (time.monotonic() + seconds, value)
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+_local = _LocalLRU(LOCAL_ENTRIES)
+
+
+def _local_enabled() -> bool:
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    return not backend.endswith("LocMemCache") and not backend.endswith("DummyCache")
+
+
+def get_or_build(key: str, build: Callable[[], Any], ttl: int) -> Any:
+    """The value under a versioned ``key`` (which must name everything the value depends on), built once.
+
+    Callers must not mutate what they get: in-process hits are shared between requests.
+    """
+    local = _local_enabled()
+    if local:
+        value = _local.get(key)
+        if value is not None:
+            return value
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, ttl)
+    if local:
+        _local.set(key, value, min(ttl, LOCAL_SECONDS))
+    return value
+
+
+def clear_local() -> None:
+    """Drop the in-process level (tests that reuse ids after a rollback)."""
+    _local.clear()
