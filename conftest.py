@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from shequ.accounts.providers import sms
@@ -18,12 +17,28 @@ def next_phone() -> str:
     return f"+86139{next(_phones):08d}"
 
 
+def _clear_cache() -> None:
+    """Empty this test process's cache. On Redis only our own key prefix is deleted (FLUSHDB would also wipe
+    the keys of parallel test workers sharing the database)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(None, write=True)
+        keys = list(client.scan_iter(match=f"{backend.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        backend.clear()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_state():
-    cache.clear()
+    _clear_cache()
     sms.outbox.clear()
     yield
-    cache.clear()
+    _clear_cache()
 
 
 @pytest.fixture

@@ -62,7 +62,8 @@ class AnalyticsMiddleware:
         finally:
             deactivate(token)
 
-        if is_api:
+        if is_api or not response.get("Content-Type", "").startswith("text/html"):
+            # Images, files and JSON stay cookie-free so shared caches and CDNs may store them.
             return response
         if new_visitor:
             response.set_cookie(ANON_COOKIE, anonymous_id, max_age=ANON_SECONDS, samesite="Lax", httponly=True)

@@ -31,6 +31,8 @@ def _clean_properties(properties: dict[str, Any] | None) -> dict[str, Any]:
         return {}
     # Round-trip through JSON so Decimals, dates and UUIDs become plain JSON values.
     encoded = json.dumps(properties, cls=DjangoJSONEncoder, ensure_ascii=False)
+    # NUL cannot be stored in PostgreSQL JSON/text; one stray byte must not cost the whole batch.
+    encoded = encoded.replace("\\u0000", "")
     if len(encoded.encode()) > MAX_PROPERTIES_BYTES:
         raise InvalidEvent("properties too large")
     return json.loads(encoded)

@@ -8,7 +8,19 @@ from django.db import models
 
 from shequ.audit.models import AuditAction, AuditEntry
 
-SENSITIVE_FIELDS = {"phone", "recipient", "detail", "password", "phone_hash", "code_hash", "key_hash"}
+SENSITIVE_FIELDS = {
+    "phone",
+    "recipient",
+    "detail",
+    "password",
+    "phone_hash",
+    "code_hash",
+    "key_hash",
+    "webhook_secret",
+    "secret",
+    "api_key",
+    "private_key",
+}
 
 
 def _label(obj: Any) -> str:

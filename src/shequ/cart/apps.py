@@ -6,3 +6,10 @@ class CartConfig(AppConfig):
     name = "shequ.cart"
     label = "cart"
     verbose_name = _("Cart")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from shequ.cart.signals import merge_guest_cart_on_login
+
+        user_logged_in.connect(merge_guest_cart_on_login, dispatch_uid="shequ.cart.merge_guest")

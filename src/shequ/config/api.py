@@ -5,9 +5,18 @@ from ninja import NinjaAPI
 
 from shequ.accounts.api import auth_router, me_router
 from shequ.accounts.api_auth import optional_user_auth
+from shequ.aftersales.api import router as aftersales_router
 from shequ.analytics.api import router as analytics_router
+from shequ.cart.api import router as cart_router
 from shequ.catalog.api import router as catalog_router
+from shequ.catalog.trace_api import router as trace_router
 from shequ.core.api_errors import install_error_handlers
+from shequ.coupons.api import router as coupons_router
+from shequ.logistics.api import router as logistics_router
+from shequ.notifications.api import router as notifications_router
+from shequ.orders.api import checkout_router
+from shequ.orders.api import router as orders_router
+from shequ.payments.api import router as payments_router
 
 api = NinjaAPI(
     title="Shequ API",
@@ -25,3 +34,12 @@ api.add_router("/auth", auth_router)
 api.add_router("/me", me_router)
 api.add_router("/events", analytics_router, auth=optional_user_auth)
 api.add_router("/catalog", catalog_router)
+api.add_router("/trace", trace_router, auth=optional_user_auth)
+api.add_router("/logistics", logistics_router, auth=optional_user_auth)
+api.add_router("/aftersales", aftersales_router)
+api.add_router("/payments", payments_router)
+api.add_router("/cart", cart_router)
+api.add_router("/checkout", checkout_router)
+api.add_router("/orders", orders_router)
+api.add_router("/notifications", notifications_router)
+api.add_router("/coupons", coupons_router)

@@ -166,6 +166,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accounts.purge_expired_credentials",
         "schedule": crontab(hour=3, minute=17),
     },
+    "logistics.poll_tracking": {"task": "logistics.poll_tracking", "schedule": crontab(minute="*/5")},
+    "payments.refunds_resubmit_pending": {
+        "task": "payments.refunds_resubmit_pending",
+        "schedule": crontab(minute="*/10"),
+    },
+    "orders.cancel_overdue": {"task": "orders.cancel_overdue", "schedule": crontab(minute="*")},
+    "orders.auto_confirm": {"task": "orders.auto_confirm", "schedule": crontab(minute=7)},
+    "cart.purge_stale": {"task": "cart.purge_stale", "schedule": crontab(hour=4, minute=41)},
 }
 
 # --- Auth -----------------------------------------------------------------------------------------------
@@ -217,6 +225,8 @@ LOGGING = {
 
 # --- Shequ ----------------------------------------------------------------------------------------------
 SHEQU_SITE_NAME = env.str("SHEQU_SITE_NAME", default="Shequ 社区")
+# The public address printed into QR codes and links sent outside the site (SMS, share cards).
+SHEQU_PUBLIC_URL = env.str("SHEQU_PUBLIC_URL", default="")
 SHEQU_DEFAULT_REGION = "CN"
 # Comma-separated Fernet keys, newest first; derived from SECRET_KEY when unset (see core/crypto.py).
 SHEQU_ENCRYPTION_KEYS = env.list("SHEQU_ENCRYPTION_KEYS", default=[])
@@ -253,4 +263,41 @@ SHEQU_ANALYTICS = {
     "WRITE_MODE": env.str("SHEQU_ANALYTICS_WRITE_MODE", default="buffered"),
     "BATCH_SIZE": 500,
     "FLUSH_INTERVAL_SECONDS": 1.0,
+}
+
+SHEQU_ORDERS = {
+    "PAYMENT_TIMEOUT_MINUTES": env.int("SHEQU_PAYMENT_TIMEOUT_MINUTES", default=30),
+    "AUTO_CONFIRM_DAYS": env.int("SHEQU_AUTO_CONFIRM_DAYS", default=7),
+    "MAX_QUANTITY_PER_LINE": 99,
+    "MAX_CART_LINES": 50,
+}
+
+# Payment providers; each is switched on only when its configuration is complete. Keys may be given as the
+# PEM text, the bare base64 body from the provider's console, or a path to a file (see payments/providers).
+SHEQU_PAYMENTS = {
+    # The sandbox lets anyone "pay" for free: on by default only in DEBUG or the embedded (SQLite) demo.
+    "SANDBOX_ENABLED": env.bool(
+        "PAYMENTS_SANDBOX_ENABLED", default=DEBUG or DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    ),
+    # Public base URL the providers call back (https://shop.example.com); default: the host the buyer used.
+    "NOTIFY_BASE_URL": env.str("PAYMENTS_NOTIFY_BASE_URL", default=""),
+    "ALIPAY": {
+        "APP_ID": env.str("ALIPAY_APP_ID", default=""),
+        "PRIVATE_KEY": env.str("ALIPAY_PRIVATE_KEY", default="") or env.str("ALIPAY_PRIVATE_KEY_FILE", default=""),
+        "PUBLIC_KEY": env.str("ALIPAY_PUBLIC_KEY", default="") or env.str("ALIPAY_PUBLIC_KEY_FILE", default=""),
+        "GATEWAY": env.str("ALIPAY_GATEWAY", default="https://openapi.alipay.com/gateway.do"),
+    },
+    "WECHATPAY": {
+        "MCHID": env.str("WECHATPAY_MCHID", default=""),
+        "APPID": env.str("WECHATPAY_APPID", default=""),
+        "PRIVATE_KEY": env.str("WECHATPAY_PRIVATE_KEY", default="")
+        or env.str("WECHATPAY_PRIVATE_KEY_FILE", default=""),
+        "CERT_SERIAL_NO": env.str("WECHATPAY_CERT_SERIAL_NO", default=""),
+        "APIV3_KEY": env.str("WECHATPAY_APIV3_KEY", default=""),
+        # Platform certificates (PEM files, comma-separated) and/or the newer "WeChat Pay public key" + its id.
+        "PLATFORM_CERTS": env.list("WECHATPAY_PLATFORM_CERTS", default=[]),
+        "PUBLIC_KEY": env.str("WECHATPAY_PUBLIC_KEY", default="") or env.str("WECHATPAY_PUBLIC_KEY_FILE", default=""),
+        "PUBLIC_KEY_ID": env.str("WECHATPAY_PUBLIC_KEY_ID", default=""),
+        "API_BASE": env.str("WECHATPAY_API_BASE", default="https://api.mch.weixin.qq.com"),
+    },
 }

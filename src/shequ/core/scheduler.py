@@ -49,13 +49,14 @@ class EmbeddedBeat(threading.Thread):
                 ran.append(name)
             except Exception:
                 logger.exception("embedded beat: %s failed", name)
-            finally:
-                close_old_connections()
         return ran
 
     def run(self) -> None:
         while not self._stop_event.is_set():
-            self.run_pending()
+            try:
+                self.run_pending()
+            finally:
+                close_old_connections()  # this thread's own connection; never a request's
             time.sleep(self.tick)
 
     def stop(self) -> None:

@@ -83,7 +83,8 @@ def demo_operator_ensure(*, phone: str, credentials_file) -> str:
     operator_create(phone=phone, password=password, nickname="品牌运营Demo", roles=["admin"], superuser=True)
     for offset, role in enumerate(ROLES, start=1):
         if role != "admin":
-            operator_create(phone=f"1380000{offset:04d}", password=password, nickname=f"demo-{role}", roles=[role])
+            nickname = f"demo-{role}"[:20]  # nicknames are at most 20 characters
+            operator_create(phone=f"1380000{offset:04d}", password=password, nickname=nickname, roles=[role])
     path.write_text(password)
     path.chmod(0o600)
     return password

@@ -67,3 +67,9 @@ def test_counts_by_day_and_daily_active_users(make_user):
 
     assert [(c["day"], c["events"], c["users"]) for c in counts] == [(date(2026, 3, 1), 3, 2), (date(2026, 3, 2), 2, 1)]
     assert [(d["day"], d["users"]) for d in dau] == [(date(2026, 3, 1), 2), (date(2026, 3, 2), 1)]
+
+
+def test_nul_bytes_in_properties_are_dropped_not_fatal(user):
+    track(user, "trace_lookup", {"query": "SQ2026\x00A01", "nested": ["a\x00b"]})
+
+    assert Event.objects.get().properties == {"query": "SQ2026A01", "nested": ["ab"]}

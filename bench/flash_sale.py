@@ -1,0 +1,202 @@
+"""Flash-sale benchmark: N buyers arrive at once for a SKU with U units on a flash sale (per person 1) and each
+POSTs one order to a running server. Prints how many orders were placed (must be exactly U), orders per second,
+latency percentiles and the status codes, then checks the database: sold = reserved = U, no negative stock.
+
+Run the server against the same database and Redis in another terminal, e.g. on PostgreSQL + Redis:
+
+    createdb -h 127.0.0.1 -U postgres shequ_flash
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/shequ_flash REDIS_URL=redis://127.0.0.1:6379/5
+    shequ migrate
+    SHEQU_ANALYTICS_WRITE_MODE=buffered shequ serve --port 8100 --no-migrate &
+    python bench/flash_sale.py --base-url http://127.0.0.1:8100 --units 1000 --buyers 5000 --concurrency 500
+
+Setup (buyers with addresses and API tokens, a carrier, the product and the sale) happens in this process,
+directly in the database, before the clock starts; ``--setup-only`` / ``--no-setup`` split the two phases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+    parser.add_argument("--units", type=int, default=1000, help="Units on the flash sale (default 1000).")
+    parser.add_argument("--buyers", type=int, default=5000, help="Buyers, one attempt each (default 5000).")
+    parser.add_argument("--concurrency", type=int, default=500, help="Requests in flight at once (default 500).")
+    parser.add_argument("--state", default="var/bench-flash.json", help="Where setup writes tokens and ids.")
+    parser.add_argument("--setup-only", action="store_true")
+    parser.add_argument("--no-setup", action="store_true")
+    args = parser.parse_args(argv)
+    if min(args.units, args.buyers, args.concurrency) < 1:
+        parser.error("--units, --buyers and --concurrency must be positive")
+    return args
+
+
+def setup_django() -> None:
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit("Set DATABASE_URL (and REDIS_URL) to the database the server uses.")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shequ.config.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+
+
+def setup(args: argparse.Namespace) -> dict:
+    """Create the buyers, their tokens and addresses, a carrier, the product, its stock and the flash sale."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from shequ.accounts.models import Address, User
+    from shequ.accounts.services.tokens import token_pair_issue
+    from shequ.catalog.testing import make_brand, make_category, make_product
+    from shequ.core.crypto import lookup_hash
+    from shequ.logistics.models import Carrier, ShippingRate
+    from shequ.orders.models import FlashSale
+
+    run = uuid.uuid4().hex[:6]
+    carrier, created = Carrier.objects.get_or_create(
+        code="bench", defaults={"name": "压测快递", "delivery_days": "1–2", "position": 0}
+    )
+    if created:
+        ShippingRate.objects.create(carrier=carrier, first_fee=Decimal("6"), extra_fee=Decimal("1"))
+    product = make_product(
+        f"秒杀压测{run}",
+        slug=f"flash-bench-{run}",
+        brand=make_brand(f"压测品牌{run}", slug=f"bench-{run}"),
+        category=make_category(f"压测{run}", slug=f"bench-{run}"),
+        skus=[{"code": f"BENCH-{run}", "list_price": "99.00", "weight_grams": 300}],
+        stock=args.units,
+    )
+    sku = product.skus.get()
+    now = timezone.now()
+    sale = FlashSale.objects.create(
+        sku=sku,
+        title=f"bench {run}",
+        price=Decimal("9.90"),
+        starts_at=now - timedelta(minutes=1),
+        ends_at=now + timedelta(hours=2),
+        per_user_limit=1,
+        allotment=args.units,
+    )
+    password = make_password(None)
+    users = []
+    for index in range(args.buyers):
+        phone = f"+86199{int(run, 16) % 100:02d}{index:06d}"
+        users.append(User(phone=phone, phone_hash=lookup_hash(phone), nickname=f"b{run}{index}", password=password))
+    User.objects.bulk_create(users, batch_size=1000)
+    users = list(User.objects.filter(nickname__startswith=f"b{run}").order_by("pk"))
+    Address.objects.bulk_create(
+        [
+            Address(
+                user=user,
+                recipient="压测",
+                phone="+8613900000000",
+                province="上海市",
+                city="上海市",
+                district="徐汇区",
+                detail="漕溪北路88号",
+                is_default=True,
+            )
+            for user in users
+        ],
+        batch_size=1000,
+    )
+    tokens = [token_pair_issue(user=user).access_token for user in users]
+    return {"sku_id": sku.pk, "flash_sale_id": sale.pk, "tokens": tokens}
+
+
+async def fire(args: argparse.Namespace, state: dict) -> tuple[list[float], dict[str, int], float, float]:
+    import httpx
+
+    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
+    gate = asyncio.Semaphore(args.concurrency)
+    latencies: list[float] = []
+    outcomes: dict[str, int] = {}
+    last_sale = [0.0]
+
+    async with httpx.AsyncClient(base_url=args.base_url, limits=limits, timeout=60) as client:
+
+        async def buy(token: str) -> None:
+            async with gate:
+                started = time.perf_counter()
+                try:
+                    response = await client.post(
+                        "/api/v1/orders",
+                        json={"sku_id": state["sku_id"], "quantity": 1},
+                        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex},
+                    )
+                    key = str(response.status_code)
+                    if response.status_code >= 400:
+                        key += " " + response.json().get("code", "")
+                except httpx.HTTPError as exc:
+                    key = type(exc).__name__
+                latencies.append(time.perf_counter() - started)
+                outcomes[key] = outcomes.get(key, 0) + 1
+                if key == "201":
+                    last_sale[0] = time.perf_counter() - began
+
+        began = time.perf_counter()
+        await asyncio.gather(*(buy(token) for token in state["tokens"]))
+        return latencies, outcomes, time.perf_counter() - began, last_sale[0]
+
+
+def check(state: dict) -> dict:
+    from shequ.inventory.models import StockLevel
+    from shequ.orders.models import FlashSale, OrderItem
+
+    sale = FlashSale.objects.get(pk=state["flash_sale_id"])
+    level = StockLevel.objects.get(sku_id=state["sku_id"])
+    ordered = OrderItem.objects.filter(flash_sale_id=sale.pk).count()
+    return {"sold": sale.sold, "orders": ordered, "on_hand": level.on_hand, "reserved": level.reserved}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    setup_django()
+    state_path = Path(args.state)
+    if not args.no_setup:
+        started = time.perf_counter()
+        state = setup(args)
+        state_path.parent.mkdir(parents=True, exist_ok=True)
+        state_path.write_text(json.dumps(state))
+        print(f"setup: {len(state['tokens'])} buyers, sku {state['sku_id']} in {time.perf_counter() - started:.1f}s")
+        if args.setup_only:
+            return 0
+    state = json.loads(state_path.read_text())
+    latencies, outcomes, elapsed, sold_out_after = asyncio.run(fire(args, state))
+    placed = outcomes.get("201", 0)
+    ordered = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
+
+    print(f"requests: {len(latencies)} in {elapsed:.2f}s ({len(latencies) / elapsed:.0f} req/s)")
+    rate = placed / max(sold_out_after, 1e-9)
+    print(f"orders placed: {placed}, the last after {sold_out_after:.2f}s ({rate:.0f} orders/s)")
+    print(f"latency ms: p50 {pct(0.5):.0f}  p95 {pct(0.95):.0f}  p99 {pct(0.99):.0f}  max {ordered[-1] * 1000:.0f}")
+    print(f"mean ms: {statistics.mean(latencies) * 1000:.0f}")
+    print(f"outcomes: {dict(sorted(outcomes.items()))}")
+    result = check(state)
+    print(f"database: {result}")
+    ok = result["sold"] == result["orders"] == placed == min(args.units, len(state["tokens"]))
+    ok = ok and result["reserved"] == placed and result["on_hand"] - result["reserved"] >= 0
+    print("OK: sold exactly the units on sale" if ok else "FAILED: sold count does not match")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

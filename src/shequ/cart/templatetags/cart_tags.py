@@ -1,0 +1,26 @@
+"""The tab bar's cart badge, rendered from the cache only: a page never pays a query for it. When the count
+is not cached yet, the badge loads itself with one small HTMX request."""
+
+from __future__ import annotations
+
+from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
+
+from shequ.cart.owner import owner_for_web
+from shequ.cart.services import badge_key
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def cart_badge(context) -> str:
+    request = context.get("request")
+    if request is None:
+        return ""
+    explicit = context.get("badge_count")
+    if explicit is not None:
+        return render_to_string("cart/_badge.html", {"badge_count": explicit})
+    key = badge_key(owner_for_web(request))
+    count = cache.get(key) if key else 0
+    return render_to_string("cart/_badge.html", {"badge_count": count, "lazy": count is None})

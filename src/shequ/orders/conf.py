@@ -1,0 +1,22 @@
+"""The orders module's settings (``SHEQU_ORDERS``), with defaults when a deployment leaves some out."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+DEFAULTS = {
+    "PAYMENT_TIMEOUT_MINUTES": 30,
+    "AUTO_CONFIRM_DAYS": 7,
+    "MAX_QUANTITY_PER_LINE": 99,
+    "MAX_CART_LINES": 50,
+    # Dotted path of the PointsProvider (see orders/discounts.py); the loyalty module sets its own.
+    "POINTS_PROVIDER": "shequ.orders.discounts.NoPointsProvider",
+    # The most of the goods (after the coupon) points may pay for.
+    "POINTS_MAX_SHARE": "0.5",
+    # How long buyers of a SKU that just sold out are turned away from the cache (see orders/soldout.py).
+    "SOLD_OUT_SECONDS": 2,
+}
+
+
+def orders_setting(name: str):
+    return getattr(settings, "SHEQU_ORDERS", {}).get(name, DEFAULTS[name])

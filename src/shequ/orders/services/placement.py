@@ -1,0 +1,302 @@
+"""Placing an order: recompute the quote, then one short transaction that creates the order and takes
+everything it needs — the coupon, the flash-sale allowance, the stock — with conditional UPDATEs.
+
+Inside the transaction the cold writes (order, items, timeline, ledger rows) go first and the hot rows
+(a flash sale's counter, a SKU's stock) are touched last, so they stay locked only for the last few
+statements and the commit. Nothing locks a table; a sold-out SKU fails before the transaction starts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shequ.analytics.context import current as current_event_context
+from shequ.analytics.services import track
+from shequ.cart.services import cart_items_remove
+from shequ.core.errors import Conflict, InvalidInput
+from shequ.coupons.services import coupon_hold
+from shequ.inventory.services import stock_levels_take, stock_products_touch, stock_reservations_add
+from shequ.orders import soldout, state
+from shequ.orders.calculations import money
+from shequ.orders.conf import orders_setting
+from shequ.orders.discounts import points_provider
+from shequ.orders.models import FlashSale, FlashSalePurchase, Order, OrderEvent, OrderItem, OrderKind
+from shequ.orders.notices import order_notify
+from shequ.orders.numbers import order_number_new
+from shequ.orders.services.checkout import CheckoutInput, Quote, QuoteLine, checkout_quote, quote_as_dict
+
+IDEMPOTENCY_KEY_RE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+NUMBER_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Placed:
+    order: Order
+    created: bool
+    # What was just written, so the caller can answer without reading it back (None for a replayed order).
+    items: list[OrderItem] | None = None
+    events: list[OrderEvent] | None = None
+
+
+def clean_idempotency_key(value: str | None) -> str:
+    key = (value or "").strip()
+    if key and not IDEMPOTENCY_KEY_RE.match(key):
+        raise InvalidInput(
+            "idempotency_key_invalid",
+            _("The Idempotency-Key must be 8–64 letters, digits or -_.:"),
+            details={"field": "idempotency_key"},
+        )
+    return key
+
+
+def _nothing_left(line: QuoteLine) -> bool:
+    offer = line.offer
+    return offer is not None and (offer.available == 0 or (offer.flash is not None and offer.flash.allotment_left == 0))
+
+
+def _sold_out_skus(quote: Quote, exc: Conflict) -> list[int]:
+    if exc.details.get("flash_sale_id"):
+        return [line.sku_id for line in quote.lines if line.flash_sale_id == exc.details["flash_sale_id"]]
+    return [exc.details["sku_id"]] if exc.details.get("available") == 0 and "sku_id" in exc.details else []
+
+
+def _refuse_unplaceable(quote: Quote) -> None:
+    if not quote.lines:
+        raise InvalidInput("cart_empty", _("Choose something to buy first."))
+    for line in quote.lines:
+        if not line.blocked:
+            continue
+        line_details = {"quote": quote_as_dict(quote), "sku_id": line.sku_id}
+        if line.unavailable:
+            raise Conflict("sku_unavailable", _("An item is no longer on sale."), details=line_details)
+        if line.flash_limit_exceeded:
+            raise Conflict(
+                "flash_sale_limit", _("You have reached the flash sale's limit per person."), details=line_details
+            )
+        if line.insufficient_stock:
+            if _nothing_left(line):
+                soldout.mark_sold_out([line.sku_id])
+            raise Conflict(
+                "out_of_stock",
+                _("Sorry, there is not enough stock left for this item."),
+                details={**line_details, "available": line.offer.available if line.offer else 0},
+            )
+    if quote.address is None:
+        raise InvalidInput("address_required", _("Add a delivery address."), details={"field": "address_id"})
+    if not quote.carrier_code:
+        raise InvalidInput(
+            "carrier_unavailable", _("Sorry, we cannot deliver to this address yet."), details={"field": "carrier_code"}
+        )
+
+
+def order_place(
+    *,
+    user,
+    checkout: CheckoutInput,
+    idempotency_key: str = "",
+    expected_total: Decimal | None = None,
+) -> Placed:
+    """Place an order from what the buyer chose. The server prices everything; ``expected_total`` (what the
+    buyer saw) only guards against a silent change. The same ``idempotency_key`` returns the same order."""
+    key = clean_idempotency_key(idempotency_key)
+    if key:
+        existing = Order.objects.filter(user=user, idempotency_key=key).first()
+        if existing is not None:
+            return Placed(order=existing, created=False)
+    if checkout.buy_now and isinstance(checkout.sku_id, int) and soldout.is_sold_out(checkout.sku_id):
+        raise Conflict(
+            "out_of_stock",
+            _("Sorry, there is not enough stock left for this item."),
+            details={"sku_id": checkout.sku_id, "available": 0},
+        )
+    quote = checkout_quote(user=user, checkout=checkout, strict=True)
+    _refuse_unplaceable(quote)
+    if expected_total is not None and money(expected_total) != quote.total:
+        raise Conflict(
+            "quote_changed",
+            _("Prices or availability changed since you looked. Please check the new total."),
+            details={"quote": quote_as_dict(quote), "expected_total": str(money(expected_total))},
+        )
+    for _attempt in range(NUMBER_ATTEMPTS):
+        try:
+            order, items, events = _place(user=user, quote=quote, key=key, buy_now=checkout.buy_now)
+        except Conflict as exc:
+            if exc.code == "out_of_stock":  # lost the race for the last units: tell the next buyers quickly
+                soldout.mark_sold_out(_sold_out_skus(quote, exc))
+            raise
+        except IntegrityError:
+            if key:  # the same submit won a race a moment ago: answer with its order
+                existing = Order.objects.filter(user=user, idempotency_key=key).first()
+                if existing is not None:
+                    return Placed(order=existing, created=False)
+            # otherwise an order-number collision (one in a million per second): try a new number
+            continue
+        if order.total == 0:  # fully discounted: nothing to pay, so it is paid
+            from shequ.orders.services.lifecycle import order_mark_paid
+
+            order = order_mark_paid(
+                order_id=order.pk, amount=order.total, provider="free", paid_at=timezone.now(), payment_ref=order.number
+            )
+            return Placed(order=order, created=True)
+        return Placed(order=order, created=True, items=items, events=events)
+    raise Conflict("order_busy", _("We could not place the order. Please try again."))
+
+
+def _item(order: Order, line: QuoteLine) -> OrderItem:
+    offer = line.offer
+    return OrderItem(
+        order=order,
+        sku_id=line.sku_id,
+        product_id=offer.product_id,
+        product_name=offer.product_name[:120],
+        product_name_en=offer.product_name_en[:160],
+        variant_label=offer.variant_label[:120],
+        sku_code=offer.sku_code,
+        image_url=offer.image_url[:300],
+        unit_price=line.unit_price,
+        list_price=offer.list_price,
+        quantity=line.quantity,
+        line_total=line.line_total,
+        weight_grams=offer.weight_grams,
+        flash_sale_id=line.flash_sale_id,
+    )
+
+
+def flash_allowance_take(*, user, flash_sale_id: int, per_user_limit: int, quantity: int) -> None:
+    """Count ``quantity`` against the person's limit in a flash sale, or raise Conflict ``flash_sale_limit``.
+
+    One upsert: a first purchase inserts the row; a later one adds to it only while the sum stays within the
+    limit. ON CONFLICT takes the row lock and checks the condition against the latest committed quantity, so two
+    tabs of one buyer racing cannot both pass (PostgreSQL; SQLite has one writer at a time anyway).
+    """
+    table = FlashSalePurchase._meta.db_table
+    taken = None
+    if quantity <= per_user_limit:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (flash_sale_id, user_id, quantity) VALUES (%s, %s, %s) "  # noqa: S608
+                f"ON CONFLICT (flash_sale_id, user_id) DO UPDATE SET quantity = {table}.quantity + excluded.quantity "
+                f"WHERE {table}.quantity + excluded.quantity <= %s RETURNING quantity",
+                [flash_sale_id, user.pk, quantity, per_user_limit],
+            )
+            taken = cursor.fetchone()
+    if taken is None:
+        raise Conflict(
+            "flash_sale_limit",
+            _("You have reached the flash sale's limit per person."),
+            details={"flash_sale_id": flash_sale_id, "per_user_limit": per_user_limit},
+        )
+
+
+def flash_allotment_take(*, flash_sale_id: int, quantity: int, now) -> None:
+    """Count ``quantity`` against the sale's allotment while it runs (one conditional UPDATE on the row's own
+    columns, re-checked by PostgreSQL against the latest committed ``sold``), or raise Conflict."""
+    table = FlashSale._meta.db_table
+    at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET sold = sold + %s WHERE id = %s AND is_active = %s AND starts_at <= %s "  # noqa: S608
+            "AND ends_at > %s AND (allotment IS NULL OR sold + %s <= allotment)",
+            [quantity, flash_sale_id, True, at, at, quantity],
+        )
+        taken = cursor.rowcount
+    if not taken:
+        raise Conflict("out_of_stock", _("The flash sale is sold out."), details={"flash_sale_id": flash_sale_id})
+
+
+def _placed_properties(order: Order, quote: Quote) -> dict:
+    return {
+        "order_number": order.number,
+        "total": str(order.total),
+        "items_total": str(order.items_total),
+        "items": [
+            {
+                "sku_id": line.sku_id,
+                "product_id": line.offer.product_id,
+                "quantity": line.quantity,
+                "unit_price": str(line.unit_price),
+            }
+            for line in quote.lines
+        ],
+        "quantity": sum(line.quantity for line in quote.lines),
+        "coupon_code": order.coupon_code,
+        "coupon_discount": str(order.coupon_discount),
+        "kind": order.kind,
+        "channel": order.channel,
+        "utm_campaign": order.utm_campaign,
+    }
+
+
+def _place(*, user, quote: Quote, key: str, buy_now: bool) -> tuple[Order, list[OrderItem], list[OrderEvent]]:
+    now = timezone.now()
+    address = quote.address
+    totals = quote.totals
+    context = current_event_context()
+    channel = context.channel if context else ""
+    campaign = context.utm.get("utm_campaign", "") if context else ""
+    with transaction.atomic():
+        order = Order.objects.create(
+            number=order_number_new(now),
+            user=user,
+            kind=OrderKind.FLASH_SALE if quote.has_flash_sale else OrderKind.NORMAL,
+            recipient=address.recipient,
+            phone=address.phone,
+            province=address.province,
+            city=address.city,
+            district=address.district,
+            detail=address.detail,
+            postal_code=address.postal_code,
+            carrier_code=quote.carrier_code,
+            items_total=totals.items_total,
+            shipping_fee=totals.shipping_fee,
+            coupon_discount=totals.coupon_discount,
+            points_discount=totals.points_discount,
+            points_used=quote.points_used,
+            total=totals.total,
+            coupon_code=quote.coupon.code if quote.coupon is not None else "",
+            invoice=quote.invoice,
+            note=quote.note,
+            channel=channel[:32],
+            utm_campaign=campaign[:100],
+            idempotency_key=key,
+            payment_deadline=now + timedelta(minutes=int(orders_setting("PAYMENT_TIMEOUT_MINUTES"))),
+        )
+        items = OrderItem.objects.bulk_create([_item(order, line) for line in quote.lines])
+        placed_event = state.event_add(
+            order, "placed", data={"total": str(order.total), "items": sum(line.quantity for line in quote.lines)}
+        )
+        order_notify(order, "placed")  # before the hot rows: they stay locked for as little as possible
+        if not buy_now:
+            cart_items_remove(user=user, item_ids=[line.cart_item_id for line in quote.lines if line.cart_item_id])
+        if quote.coupon is not None:
+            coupon_hold(coupon=quote.coupon, user=user, order_id=order.pk, discount=totals.coupon_discount)
+        if quote.points_used:
+            points_provider().hold(user=user, order_id=order.pk, points=quote.points_used)
+        flash_lines = sorted((line for line in quote.lines if line.flash_sale_id), key=lambda line: line.flash_sale_id)
+        for line in flash_lines:  # the person's own allowance first: only their own row is locked
+            flash_allowance_take(
+                user=user,
+                flash_sale_id=line.flash_sale_id,
+                per_user_limit=line.offer.flash.per_user_limit,
+                quantity=line.quantity,
+            )
+        stock_lines = [(line.sku_id, line.quantity) for line in quote.lines]
+        stock_reservations_add(order_id=order.pk, lines=stock_lines)
+        track(user, "order_placed", _placed_properties(order, quote))  # buffered: written after commit
+        # The hot rows last and back to back, then the commit: stock (SKUs in id order), then the flash sales'
+        # counters (the same order as cancellation, so they never wait on each other in a cycle). Nothing else
+        # runs while they are locked: a thread that waits for the interpreter here would hold up every buyer.
+        sold_out = stock_levels_take(lines=stock_lines)
+        for line in flash_lines:
+            flash_allotment_take(flash_sale_id=line.flash_sale_id, quantity=line.quantity, now=now)
+    if sold_out:  # committed: note it for the next buyers, and let the product's in-stock flag follow
+        soldout.mark_sold_out(sold_out)
+        stock_products_touch(sku_ids=sold_out)
+    return order, items, [placed_event]

@@ -1,0 +1,35 @@
+"""Template helpers for the order pages (labels in the reader's language; no queries)."""
+
+from __future__ import annotations
+
+from django import template
+
+from shequ.orders import presentation
+from shequ.orders.models import OrderStatus
+
+register = template.Library()
+
+
+@register.filter
+def event_label(kind: str) -> str:
+    return presentation.event_label(kind)
+
+
+@register.filter
+def item_name(item) -> str:
+    return presentation.item_name(item)
+
+
+@register.filter
+def status_label(status: str) -> str:
+    try:
+        return str(OrderStatus(status).label)
+    except ValueError:
+        return status
+
+
+@register.filter
+def masked_phone(phone: str) -> str:
+    from shequ.accounts.phones import mask_phone
+
+    return mask_phone(phone)
