@@ -47,14 +47,34 @@ def category_save(*, category: Category) -> Category:
         category.depth = (parent.depth + 1) if parent else 0
         if parent and (parent.pk == category.pk or parent.path.startswith(old_path or "\0")):
             raise ValueError("a category cannot be moved under itself")
+        shown_before = (
+            Category.objects.filter(pk=category.pk).values_list("name", "name_en", "is_active").first()
+            if category.pk
+            else None
+        )
         category.save()
         if old_path and old_path != category.path:
             for child in Category.objects.filter(path__startswith=old_path).exclude(pk=category.pk):
                 child.path = category.path + child.path[len(old_path) :]
                 child.depth = child.path.count("/") - 1
                 child.save(update_fields=["path", "depth"])
+        if shown_before is not None and (
+            old_path != category.path or shown_before != (category.name, category.name_en, category.is_active)
+        ):
+            # Product pages, their caches and search documents show the category: move them on too. Only
+            # versions are bumped (prices and stock did not change), so this stays cheap for big categories.
+            ids = list(Product.objects.filter(category__path__startswith=category.path).values_list("pk", flat=True))
+            Product.objects.filter(pk__in=ids).update(version=F("version") + 1)
+            transaction.on_commit(lambda: signals.products_changed(ids))
         transaction.on_commit(_bump_generation)
     return category
+
+
+def products_add_sales(*, quantities: dict[int, int]) -> None:
+    """Count units sold per product (for "best-selling" sorting and the "N sold" line); no cache churn."""
+    for product_id, quantity in sorted(quantities.items()):
+        if quantity:
+            Product.objects.filter(pk=product_id).update(sales_count=F("sales_count") + quantity)
 
 
 def product_render_descriptions(product: Product) -> None:

@@ -155,6 +155,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # --- Tasks ----------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    CELERY_BROKER_URL = "memory://"  # never used (tasks run in-process), but stops kombu guessing "localhost"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -220,7 +222,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {"django.request": {"level": "ERROR"}, "celery": {"level": "WARNING"}, "kombu": {"level": "WARNING"}},
 }
 
 # --- Shequ ----------------------------------------------------------------------------------------------
@@ -256,6 +258,10 @@ SHEQU_OAUTH_PROVIDERS = {
         "API_BASE": env.str("WECHAT_API_BASE", default="https://api.weixin.qq.com"),
     },
 }
+
+# "sqlite" / "postgresql" (chosen by the database when empty) or a dotted class path, e.g. an OpenSearch
+# backend for very large catalogs: see docs/search.md.
+SHEQU_SEARCH_BACKEND = env.str("SHEQU_SEARCH_BACKEND", default="")
 
 SHEQU_ANALYTICS = {
     # "buffered": events are queued in memory and written in batches by a background flusher (through a

@@ -258,6 +258,27 @@ def stock_return(*, sku_id: int, quantity: int, reference: str) -> None:
             _touch_products([sku_id])
 
 
+def stock_issue(*, sku_id: int, quantity: int, reference: str) -> None:
+    """Units leave the warehouse outside an order (an exchange's replacement): never below what orders hold."""
+    if quantity <= 0:
+        raise InvalidInput("quantity_invalid", _("Quantity must be positive."))
+    with transaction.atomic():
+        level = _locked_level(sku_id)
+        if level.available < quantity:
+            raise Conflict(
+                "out_of_stock",
+                _("Not enough stock: %(available)d available.") % {"available": max(level.available, 0)},
+                details={"sku_id": sku_id, "available": max(level.available, 0)},
+            )
+        level.on_hand -= quantity
+        level.save(update_fields=["on_hand", "updated_at"])
+        StockMovement.objects.create(
+            sku_id=sku_id, kind=MovementKind.SHIP, on_hand_delta=-quantity, reference=reference[:64]
+        )
+        if level.available <= 0:
+            _touch_products([sku_id])
+
+
 def stock_set_many(
     *,
     counts: dict[int, int],

@@ -117,9 +117,11 @@ def _advance(order: Order, outcome: str, *, rng: random.Random, user) -> None:
         Order.objects.filter(pk=order.pk).update(payment_deadline=now - timedelta(seconds=1))
         orders_cancel_overdue(now=now)
         return
-    order_mark_paid(
-        order_id=order.pk, amount=order.total, provider="sandbox", paid_at=now, payment_ref=f"SEED{order.pk}"
-    )
+    paid_through_sandbox = _pay_in_sandbox(order, user)
+    if not paid_through_sandbox:
+        order_mark_paid(
+            order_id=order.pk, amount=order.total, provider="sandbox", paid_at=now, payment_ref=f"SEED{order.pk}"
+        )
     if outcome == "paid":
         return
     order_ship(order=order, carrier_code=order.carrier_code, tracking_no=f"SQ{rng.randrange(10**11, 10**12)}")
@@ -130,7 +132,13 @@ def _advance(order: Order, outcome: str, *, rng: random.Random, user) -> None:
         return
     if outcome == "refunded":
         order_refund_requested(order_id=order.pk, reference=f"SEED-AS{order.pk}")
-        order_apply_refund(order_id=order.pk, amount=order.total, items=None, reference=f"SEED-RF{order.pk}")
+        if paid_through_sandbox:
+            from shequ.payments.services import payment_refund
+
+            order.refresh_from_db()
+            payment_refund(order=order, amount=order.total, reason="demo", reference=f"SEED-RF{order.pk}")
+        else:
+            order_apply_refund(order_id=order.pk, amount=order.total, items=None, reference=f"SEED-RF{order.pk}")
         return
     order_confirm_receipt(order=order, actor=user)
 
@@ -241,3 +249,17 @@ def seed_orders(ctx: SeedContext) -> dict:
         counts[outcome] = counts.get(outcome, 0) + 1
     ctx.shared["order_count"] = sum(counts.values())
     return {"orders": sum(counts.values()), "coupons": len(coupons), "flash_sale": bool(flash), **counts}
+
+
+def _pay_in_sandbox(order: Order, user) -> bool:
+    """Pay through the sandbox provider when it is on, so demo orders have real Payment rows (and can be
+    refunded through after-sales like any other); otherwise mark them paid directly."""
+    from shequ.core.errors import DomainError
+    from shequ.payments.services import payment_sandbox_complete, payment_start
+
+    try:
+        start = payment_start(order=order, provider="sandbox", return_url="/")
+        payment_sandbox_complete(user=user, out_trade_no=start.payment.out_trade_no, succeed=True)
+    except DomainError:
+        return False
+    return True

@@ -185,11 +185,16 @@ def aftersale_mark_exchanged(
     *, aftersale: AfterSaleRequest, actor, carrier_code: str, tracking_no: str, note: str = "", ip: str = ""
 ) -> AfterSaleRequest:
     """The replacement left the warehouse: record its shipment on the order (the buyer can track it)."""
+    from shequ.inventory.services import stock_issue
     from shequ.logistics.services import shipment_create
 
     with transaction.atomic():
         locked = aftersale_lock(aftersale)
         transition_check(locked, AfterSaleStatus.EXCHANGED)
+        if not locked.restock:
+            # The returned units were not sellable, so the replacement comes out of stock.
+            for item in locked.items.select_related("order_item").order_by("order_item__sku_id"):
+                stock_issue(sku_id=item.order_item.sku_id, quantity=item.quantity, reference=locked.number)
         shipment = shipment_create(order=locked.order, carrier_code=carrier_code, tracking_no=tracking_no)
         waybill = f"{shipment.carrier.name} {shipment.tracking_no}"
         _move(

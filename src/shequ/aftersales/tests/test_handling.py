@@ -85,6 +85,7 @@ def test_exchange_sends_a_replacement_the_buyer_can_track(
     _, biscuits = lines_of(delivered)
     aftersale = ask(user, delivered, [(biscuits.pk, 1)], kind="exchange", reason="quality")
     assert aftersale.refund_amount == Decimal("0.00")
+    on_hand_before = StockLevel.objects.get(sku_id=biscuits.sku_id).on_hand
 
     with django_capture_on_commit_callbacks(execute=True):
         handling.aftersale_approve(aftersale=aftersale, actor=operator)
@@ -99,6 +100,9 @@ def test_exchange_sends_a_replacement_the_buyer_can_track(
     assert replacement.order_id == delivered.pk and Shipment.objects.filter(order=delivered).count() == 2
     assert Notification.objects.filter(user=user, kind="aftersale", body__contains="SF1400000001").exists()
     assert not Refund.objects.exists()
+    # the unsellable return stays out of stock, so the replacement unit comes out of the warehouse
+    assert StockLevel.objects.get(sku_id=biscuits.sku_id).on_hand == on_hand_before - 1
+    assert StockMovement.objects.filter(kind=MovementKind.SHIP, reference=aftersale.number, on_hand_delta=-1).exists()
 
 
 def test_a_full_refund_of_everything_refunds_the_order(user, operator, delivered):

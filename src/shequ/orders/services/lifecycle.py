@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shequ.accounts.access import address_get_for_user
 from shequ.analytics.services import track
+from shequ.catalog.services import products_add_sales
 from shequ.core.errors import Conflict, DomainError, InvalidInput
 from shequ.coupons.services import coupon_consume, coupon_release
 from shequ.inventory.services import stock_commit, stock_release
@@ -222,6 +223,10 @@ def order_mark_paid(*, order_id: int, amount: Decimal, provider: str, paid_at: d
             data={"provider": provider, "payment_ref": payment_ref, "amount": str(locked.total)},
         )
         coupon_consume(order_id=locked.pk)
+        sold: dict[int, int] = {}
+        for product_id, quantity in locked.items.values_list("product_id", "quantity"):
+            sold[product_id] = sold.get(product_id, 0) + quantity
+        transaction.on_commit(lambda: products_add_sales(quantities=sold))
         if locked.points_used:
             points_provider().consume(order_id=locked.pk)
         track(

@@ -324,3 +324,17 @@ def test_a_closed_refund_request_returns_the_order_to_its_status(order, carrier)
 def test_an_unpaid_order_cannot_be_refunded(order):
     with pytest.raises(Conflict):
         order_refund_requested(order_id=order.pk, reference="AS0")
+
+
+def test_paying_counts_the_units_as_sold_once(order, django_capture_on_commit_callbacks):
+    from shequ.catalog.models import Product
+
+    product = Product.objects.get(pk=order.items.get().product_id)
+    before = product.sales_count
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mark_paid(order)
+        mark_paid(order)  # a repeated notification
+
+    product.refresh_from_db()
+    assert product.sales_count == before + 2

@@ -67,6 +67,7 @@ def run_server(*, host: str, port: int, workers: int, threads: int) -> None:
         from shequ.core.scheduler import start_embedded_beat
 
         application = get_wsgi_application()
+        _warm_up()
         start_embedded_beat()
         serve(application, host=host, port=port, threads=threads)
         return
@@ -84,9 +85,20 @@ def run_server(*, host: str, port: int, workers: int, threads: int) -> None:
 
         def load(self):
             application = get_wsgi_application()
+            _warm_up()
             from shequ.core.scheduler import start_embedded_beat
 
             start_embedded_beat()  # in the worker process; embedded serving runs a single worker
             return application
 
     Server().run()
+
+
+def _warm_up() -> None:
+    """Load what the first request would otherwise wait for (jieba's dictionary takes about a second)."""
+    from django.apps import apps
+
+    if apps.is_installed("shequ.search"):
+        from shequ.search.analysis import warm_up
+
+        warm_up()
