@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from shequ.catalog import trace_selectors, trace_services
 from shequ.catalog.models import InspectionReport, InspectionResult, ProductionBatch
@@ -280,7 +281,7 @@ class ProductionBatchAdmin(admin.ModelAdmin):
             return "—"
         return _badges(trace_selectors.batch_flags_from_counts(obj))
 
-    @admin.display(description=_("reports"), ordering="report_count")
+    @admin.display(description=pgettext_lazy("inspection", "reports"), ordering="report_count")
     def report_count_display(self, obj: ProductionBatch) -> int:
         return obj.report_count
 
@@ -292,7 +293,7 @@ class ProductionBatchAdmin(admin.ModelAdmin):
             '<a href="{}" target="_blank" rel="noopener">{}</a> · <a href="{}" download>{}</a> · '
             '<a href="{}?box=20" download>{}</a>',
             reverse("catalog:trace_batch", args=[obj.batch_no]),
-            _("Open"),
+            pgettext("link", "Open"),
             reverse("catalog:trace_qr_svg", args=[obj.batch_no]),
             _("QR code (SVG)"),
             reverse("catalog:trace_qr_png", args=[obj.batch_no]),

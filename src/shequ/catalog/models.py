@@ -15,7 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shequ.core.models import TimeStampedModel
@@ -305,7 +305,7 @@ class ProductionBatch(TimeStampedModel):
 
 class InspectionResult(models.TextChoices):
     PASSED = "passed", _("Passed")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("inspection result", "Failed")
     PENDING = "pending", _("Pending")
 
 

@@ -132,7 +132,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "shequ.core.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "shequ",
         },
@@ -267,8 +267,8 @@ SHEQU_ANALYTICS = {
     # "buffered": events are queued in memory and written in batches by a background flusher (through a
     # Celery task when a broker is configured). "inline": written at once; used by the test suite.
     "WRITE_MODE": env.str("SHEQU_ANALYTICS_WRITE_MODE", default="buffered"),
-    "BATCH_SIZE": 500,
-    "FLUSH_INTERVAL_SECONDS": 1.0,
+    "BATCH_SIZE": env.int("SHEQU_ANALYTICS_BATCH_SIZE", default=500),
+    "FLUSH_INTERVAL_SECONDS": env.float("SHEQU_ANALYTICS_FLUSH_SECONDS", default=1.0),
 }
 
 SHEQU_ORDERS = {

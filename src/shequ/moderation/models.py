@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReportReason(models.TextChoices):
@@ -21,7 +22,7 @@ class ReportReason(models.TextChoices):
 
 
 class ReportStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("report status", "Open")
     ACTIONED = "actioned", _("Content removed")
     DISMISSED = "dismissed", _("Dismissed")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -12,7 +13,7 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 class PaymentStatus(models.TextChoices):
     CREATED = "created", _("Created")
     PAID = "paid", _("Paid")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("payment status", "Failed")
     CLOSED = "closed", _("Closed")
 
 
@@ -51,7 +52,7 @@ class Payment(models.Model):
 class RefundStatus(models.TextChoices):
     PENDING = "pending", _("Processing")
     SUCCEEDED = "succeeded", _("Refunded")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("payment status", "Failed")
 
 
 class Refund(models.Model):

@@ -14,6 +14,15 @@ from shequ.inventory.models import StockLevel
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The import report's messages are asserted in English (the operator's language here)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def run(*args) -> str:
     out = io.StringIO()
     call_command(*args, stdout=out)

@@ -21,6 +21,17 @@ from shequ.core.errors import Conflict, InvalidInput
 from shequ.inventory.models import MovementKind, StockLevel, StockMovement
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The import report's messages are asserted in English (the operator's language here)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 

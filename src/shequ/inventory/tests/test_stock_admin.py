@@ -23,6 +23,7 @@ def operator(*roles: str) -> Client:
     user, _ = operator_create(phone=next_phone(), password="Operator-2026", roles=list(roles))
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.cookies["sq_lang"] = "en"  # these tests read the console's messages in English
     client.operator = user
     return client
 
