@@ -66,6 +66,14 @@ INSTALLED_APPS = [
     "shequ.payments",
     "shequ.logistics",
     "shequ.aftersales",
+    "shequ.community",
+    "shequ.reviews",
+    "shequ.polls",
+    "shequ.articles",
+    "shequ.messaging",
+    "shequ.moderation",
+    "shequ.loyalty",
+    "shequ.campaigns",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shequ.core.domain_events import publish
 from shequ.core.errors import Conflict, NotFound
 from shequ.orders.models import Order, OrderEvent
 from shequ.orders.models import OrderStatus as S
@@ -112,6 +113,16 @@ def apply(
         from shequ.orders.notices import order_notify
 
         order_notify(order, kind or to)
+    publish(
+        f"order.{to}",
+        order_id=order.pk,
+        order_number=order.number,
+        user_id=order.user_id,
+        status=to,
+        previous=current,
+        total=str(order.total),
+        kind=order.kind,
+    )
     return order
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from shequ.accounts.access import address_get_for_user
 from shequ.analytics.services import track
 from shequ.catalog.services import products_add_sales
+from shequ.core.domain_events import publish
 from shequ.core.errors import Conflict, DomainError, InvalidInput
 from shequ.coupons.services import coupon_consume, coupon_release
 from shequ.inventory.services import stock_commit, stock_release
@@ -378,4 +379,14 @@ def order_apply_refund(*, order_id: int, amount: Decimal, items: list[tuple[int,
             state.event_add(locked, "refund_applied", data=data)
             order_notify(locked, "refund_applied", amount=amount)
         track(locked.user_id, "order_refunded", {"order_number": locked.number, "amount": str(amount)})
+        publish(
+            "order.refund_applied",
+            order_id=locked.pk,
+            order_number=locked.number,
+            user_id=locked.user_id,
+            amount=str(amount),
+            refunded_total=str(locked.refunded_total),
+            total=str(locked.total),
+            reference=reference[:64],
+        )
     return locked
