@@ -34,9 +34,13 @@ def test_subscribers_run_after_commit_with_the_payload():
 
 @pytest.mark.django_db(transaction=True)
 def test_rolled_back_work_publishes_nothing():
-    with pytest.raises(ValueError), transaction.atomic():
-        domain_events.publish("test.happened", order_id=8)
-        raise ValueError("the use case failed")
+    def failing_use_case():
+        with transaction.atomic():
+            domain_events.publish("test.happened", order_id=8)
+            raise ValueError("the use case failed")
+
+    with pytest.raises(ValueError, match="use case failed"):
+        failing_use_case()
     assert heard == []
 
 
