@@ -8,7 +8,12 @@ Run the server against the same database and Redis in another terminal, e.g. on 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/shequ_flash REDIS_URL=redis://127.0.0.1:6379/5
     shequ migrate
     SHEQU_ANALYTICS_WRITE_MODE=buffered shequ serve --port 8100 --no-migrate &
-    python bench/flash_sale.py --base-url http://127.0.0.1:8100 --units 1000 --buyers 5000 --concurrency 500
+    python bench/flash_sale.py --base-url http://127.0.0.1:8100 --units 1000 --buyers 5000 --concurrency 32
+
+``--driver wrk`` (the default when wrk is installed) fires the buyers with wrk, a C load generator, so the
+measuring side costs almost no CPU on a small machine; ``--driver python`` uses an asyncio/httpx client.
+Either way each buyer sends exactly one order (its own token and Idempotency-Key). Orders per second is
+measured from the database: units sold / (last order's time - first order's time).
 
 Setup (buyers with addresses and API tokens, a carrier, the product and the sale) happens in this process,
 directly in the database, before the clock starts; ``--setup-only`` / ``--no-setup`` split the two phases.
@@ -20,8 +25,12 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -32,7 +41,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
     parser.add_argument("--units", type=int, default=1000, help="Units on the flash sale (default 1000).")
     parser.add_argument("--buyers", type=int, default=5000, help="Buyers, one attempt each (default 5000).")
-    parser.add_argument("--concurrency", type=int, default=500, help="Requests in flight at once (default 500).")
+    parser.add_argument("--concurrency", type=int, default=32, help="Requests in flight at once (default 32).")
+    parser.add_argument("--driver", choices=("wrk", "python"), default="wrk" if shutil.which("wrk") else "python")
     parser.add_argument("--state", default="var/bench-flash.json", help="Where setup writes tokens and ids.")
     parser.add_argument("--setup-only", action="store_true")
     parser.add_argument("--no-setup", action="store_true")
@@ -154,6 +164,118 @@ async def fire(args: argparse.Namespace, state: dict) -> tuple[list[float], dict
         return latencies, outcomes, time.perf_counter() - began, last_sale[0]
 
 
+WRK_SCRIPT = r"""
+local tokens = {}
+for line in io.lines("%(tokens)s") do tokens[#tokens + 1] = line end
+local threads = %(threads)d
+local body = '{"sku_id": %(sku_id)d, "quantity": 1}'
+local n = 0
+local sent = 0
+setup = function(thread)
+  thread:set("offset", n)
+  n = n + 1
+end
+request = function()
+  -- each wrk thread takes every threads-th buyer, starting at its own offset; one request per buyer
+  local index = (offset or 0) + sent * threads + 1
+  sent = sent + 1
+  if index > #tokens then index = #tokens end
+  return wrk.format("POST", "/api/v1/orders", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. tokens[index],
+    ["Idempotency-Key"] = "flash-" .. index .. "-" .. sent,
+  }, body)
+end
+local answered = 0
+local finished = false
+response = function(status, headers, body)
+  answered = answered + 1
+  if (offset or 0) + answered * threads >= #tokens and not finished then
+    -- this thread has sent its buyers: tell the driver (which stops wrk once every thread is done)
+    finished = true
+    local marker = io.open("%(markers)s" .. (offset or 0), "w")
+    marker:close()
+    wrk.thread:stop()
+  end
+end
+done = function(summary, latency, requests)
+  local out = io.open("%(result)s", "w")
+  out:write(string.format(
+    '{"requests": %%d, "duration_us": %%d, "errors_status": %%d, "errors_connect": %%d, "errors_timeout": %%d, '
+    .. '"p50": %%d, "p95": %%d, "p99": %%d, "max": %%d}',
+    summary.requests, summary.duration, summary.errors.status, summary.errors.connect, summary.errors.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+  out:close()
+end
+"""
+
+
+def fire_wrk(args: argparse.Namespace, state: dict) -> dict:
+    """Send every buyer's order once with wrk; return wrk's counts and latency percentiles (microseconds)."""
+    threads = 2
+    with tempfile.TemporaryDirectory() as workdir:
+        tokens = Path(workdir) / "tokens.txt"
+        tokens.write_text("\n".join(state["tokens"]) + "\n")
+        result = Path(workdir) / "result.json"
+        script = Path(workdir) / "flash.lua"
+        script.write_text(
+            WRK_SCRIPT
+            % {
+                "tokens": tokens,
+                "threads": threads,
+                "sku_id": state["sku_id"],
+                "result": result,
+                "markers": Path(workdir) / "done-",
+            }
+        )
+        started = time.perf_counter()
+        wrk = subprocess.Popen(
+            [
+                "wrk",
+                "-t",
+                str(threads),
+                "-c",
+                str(max(args.concurrency, threads)),
+                "-d",
+                "300s",
+                "--timeout",
+                "30s",
+                "-s",
+                str(script),
+                args.base_url,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        # wrk runs for its whole -d even when every thread has stopped; Ctrl-C (SIGINT) ends it early and it
+        # still reports, so stop it as soon as both threads have marked themselves done.
+        while wrk.poll() is None and len(list(Path(workdir).glob("done-*"))) < threads:
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - started
+        if wrk.poll() is None:
+            wrk.send_signal(signal.SIGINT)
+        _, errors = wrk.communicate(timeout=60)
+        if not result.exists():
+            sys.exit(f"wrk failed: {errors}")
+        data = json.loads(result.read_text())
+        data["elapsed"] = elapsed
+        return data
+
+
+def sale_window(state: dict) -> tuple[int, float]:
+    """Orders placed in the sale and the seconds between the first and the last (from the database)."""
+    from django.db.models import Max, Min
+
+    from shequ.orders.models import Order
+
+    orders = Order.objects.filter(items__flash_sale_id=state["flash_sale_id"])
+    span = orders.aggregate(first=Min("created_at"), last=Max("created_at"))
+    if not span["first"]:
+        return 0, 0.0
+    return orders.count(), (span["last"] - span["first"]).total_seconds()
+
+
 def check(state: dict) -> dict:
     from shequ.inventory.models import StockLevel
     from shequ.orders.models import FlashSale, OrderItem
@@ -177,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.setup_only:
             return 0
     state = json.loads(state_path.read_text())
+    if args.driver == "wrk":
+        return report_wrk(args, state)
     latencies, outcomes, elapsed, sold_out_after = asyncio.run(fire(args, state))
     placed = outcomes.get("201", 0)
     ordered = sorted(latencies)
@@ -190,6 +314,29 @@ def main(argv: list[str] | None = None) -> int:
     print(f"latency ms: p50 {pct(0.5):.0f}  p95 {pct(0.95):.0f}  p99 {pct(0.99):.0f}  max {ordered[-1] * 1000:.0f}")
     print(f"mean ms: {statistics.mean(latencies) * 1000:.0f}")
     print(f"outcomes: {dict(sorted(outcomes.items()))}")
+    result = check(state)
+    print(f"database: {result}")
+    ok = result["sold"] == result["orders"] == placed == min(args.units, len(state["tokens"]))
+    ok = ok and result["reserved"] == placed and result["on_hand"] - result["reserved"] >= 0
+    print("OK: sold exactly the units on sale" if ok else "FAILED: sold count does not match")
+    return 0 if ok else 1
+
+
+def report_wrk(args: argparse.Namespace, state: dict) -> int:
+    data = fire_wrk(args, state)
+    seconds = data["elapsed"]
+    placed, span = sale_window(state)
+    print(f"driver: wrk, {args.concurrency} connections, {len(state['tokens'])} buyers")
+    print(
+        f"requests: {data['requests']} in {seconds:.2f}s ({data['requests'] / seconds:.0f} req/s), "
+        f"non-2xx {data['errors_status']}, connect errors {data['errors_connect']}, timeouts {data['errors_timeout']}"
+    )
+    rate = placed / span if span else float(placed)
+    print(f"orders placed: {placed} in {span:.2f}s from first to last ({rate:.0f} orders/s)")
+    print(
+        f"latency ms: p50 {data['p50'] / 1000:.0f}  p95 {data['p95'] / 1000:.0f}  p99 {data['p99'] / 1000:.0f}  "
+        f"max {data['max'] / 1000:.0f}"
+    )
     result = check(state)
     print(f"database: {result}")
     ok = result["sold"] == result["orders"] == placed == min(args.units, len(state["tokens"]))
