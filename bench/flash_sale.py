@@ -103,9 +103,10 @@ def setup(args: argparse.Namespace) -> dict:
         allotment=args.units,
     )
     password = make_password(None)
+    prefix = FlashSale.objects.count() % 1000  # a fresh block of phone numbers per run (one sale per run)
     users = []
     for index in range(args.buyers):
-        phone = f"+86199{int(run, 16) % 100:02d}{index:06d}"
+        phone = f"+8619{prefix:03d}{index:06d}"
         users.append(User(phone=phone, phone_hash=lookup_hash(phone), nickname=f"b{run}{index}", password=password))
     User.objects.bulk_create(users, batch_size=1000)
     users = list(User.objects.filter(nickname__startswith=f"b{run}").order_by("pk"))
