@@ -75,12 +75,19 @@ def aftersale_new_view(request: HttpRequest, order_number: str) -> HttpResponse:
     )
 
 
+def _detail_context(aftersale, return_form, carriers: list[tuple[str, str]]) -> dict:
+    # The request stores the carrier's code; the buyer reads its name (the code if it was retired since).
+    return_carrier_name = dict(carriers).get(aftersale.return_carrier, aftersale.return_carrier)
+    return {"aftersale": aftersale, "return_form": return_form, "return_carrier_name": return_carrier_name}
+
+
 @login_required
 def aftersale_detail_view(request: HttpRequest, number: str) -> HttpResponse:
     aftersale = aftersale_get_for_user(user=request.user, number=number)
     track(request.user, "aftersale_viewed", {"number": aftersale.number, "status": aftersale.status, "via": "web"})
-    form = forms.ReturnShipmentForm(carriers=carrier_choices())
-    return render(request, "aftersales/detail.html", {"aftersale": aftersale, "return_form": form})
+    carriers = carrier_choices()
+    form = forms.ReturnShipmentForm(carriers=carriers)
+    return render(request, "aftersales/detail.html", _detail_context(aftersale, form, carriers))
 
 
 @login_required
@@ -100,7 +107,8 @@ def aftersale_withdraw_view(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def aftersale_return_shipment_view(request: HttpRequest, number: str) -> HttpResponse:
     aftersale = aftersale_get_for_user(user=request.user, number=number)
-    form = forms.ReturnShipmentForm(request.POST, carriers=carrier_choices())
+    carriers = carrier_choices()
+    form = forms.ReturnShipmentForm(request.POST, carriers=carriers)
     status = 400
     if form.is_valid():
         try:
@@ -117,4 +125,4 @@ def aftersale_return_shipment_view(request: HttpRequest, number: str) -> HttpRes
             messages.success(request, _("Thank you. We will let you know when your parcel arrives."))
             return redirect("aftersales:detail", number=number)
     aftersale = aftersale_get_for_user(user=request.user, number=number)
-    return render(request, "aftersales/detail.html", {"aftersale": aftersale, "return_form": form}, status=status)
+    return render(request, "aftersales/detail.html", _detail_context(aftersale, form, carriers), status=status)

@@ -142,6 +142,7 @@ def aftersale_refund(
         locked = aftersale_lock(aftersale)
         transition_check(locked, AfterSaleStatus.REFUNDED)
         value = _refund_amount(locked, amount)
+        units = list(locked.items.order_by("order_item_id").values_list("order_item_id", "quantity"))
         order = order_refund_requested(order_id=locked.order_id, reference=locked.number)
     try:
         refund = payment_refund(
@@ -149,6 +150,7 @@ def aftersale_refund(
             amount=value,
             reason=f"{locked.number} {locked.get_reason_display()}"[:120],
             reference=locked.number,
+            items=units,  # so the order shows which units were refunded
         )
     except DomainError:
         order_refund_closed(order_id=locked.order_id, reference=locked.number)  # the order goes back to its state

@@ -67,6 +67,21 @@ def test_return_received_sellable_is_restocked_and_refunded(user, operator, deli
     assert timeline(aftersale) == ["requested", "approved", "approved", "goods_returned", "refunded"]
 
 
+def test_a_refunded_return_marks_its_units_refunded_on_the_order(user, operator, delivered):
+    milk, biscuits = lines_of(delivered)
+    aftersale = ask(user, delivered, [(milk.pk, 2)])
+    handling.aftersale_approve(aftersale=aftersale, actor=operator)
+    handling.aftersale_goods_received(aftersale=aftersale, actor=operator, sellable=True)
+
+    handling.aftersale_refund(aftersale=aftersale, actor=operator)
+
+    milk.refresh_from_db()
+    biscuits.refresh_from_db()
+    assert (milk.refunded_quantity, biscuits.refunded_quantity) == (2, 0)  # the order page shows "2 refunded"
+    again = ask(user, delivered, [(milk.pk, 1)])  # the one milk left can still be claimed, no more
+    assert again.refund_amount == Decimal("27.00")
+
+
 def test_unsellable_returns_are_not_restocked(user, operator, delivered):
     milk, _ = lines_of(delivered)
     before = StockLevel.objects.get(sku_id=milk.sku_id).on_hand

@@ -121,3 +121,25 @@ def test_pages_need_a_login(client, delivered):
     response = client.get("/aftersales/")
 
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_request_page_names_the_carrier_the_goods_went_back_with(web_client, user, operator, delivered):
+    from shequ.aftersales.services.buyer import aftersale_create
+
+    milk, _ = lines_of(delivered)
+    aftersale = aftersale_create(
+        user=user, order_number=delivered.number, kind="return", reason="damaged", items=[(milk.pk, 1)]
+    )
+    handling.aftersale_approve(aftersale=aftersale, actor=operator)
+
+    response = web_client.post(
+        f"/aftersales/{aftersale.number}/return-shipment/",
+        {"carrier_code": "yto", "tracking_no": "YT7001234567"},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    waybill = html.split('data-testid="return-waybill">', 1)[1].split("</p>", 1)[0]
+    assert "圆通速递 YT7001234567" in waybill  # the carrier's name, not its code "yto"
+    assert f'href="/orders/{delivered.number}/"' in html  # back to the order it is about
