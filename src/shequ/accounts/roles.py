@@ -31,7 +31,7 @@ ROLES: dict[str, dict] = {
     },
     "content-ops": {
         "label": _("Content operations"),
-        "permissions": ["community.*", "moderation.*", "catalog.view_*", "accounts.view_user"],
+        "permissions": ["community.*", "moderation.*", "articles.*", "catalog.view_*", "accounts.view_user"],
     },
     "campaign-ops": {
         "label": _("Campaign operations"),

@@ -34,3 +34,18 @@ def users_by_ids(*, ids: list[int]) -> dict[int, User]:
 def consumer_ids(*, limit: int = 100_000) -> list[int]:
     """Ids of active, non-operator accounts (seeders and batch jobs iterate over these)."""
     return list(User.objects.filter(is_active=True, is_staff=False).order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+def users_by_nicknames(*, nicknames: list[str]) -> dict[str, User]:
+    """Lower-cased nickname → active account, for @mentions (nicknames are unique ignoring case)."""
+    from django.db.models.functions import Lower
+
+    wanted = {n.lower() for n in nicknames if n}
+    if not wanted:
+        return {}
+    users = (
+        User.objects.annotate(nickname_lower=Lower("nickname"))
+        .filter(nickname_lower__in=wanted, is_active=True, deleted_at__isnull=True)
+        .only("id", "nickname", "avatar")
+    )
+    return {u.nickname.lower(): u for u in users}

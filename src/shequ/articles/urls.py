@@ -1,7 +1,12 @@
-"""Pages of the articles module (filled in by its owner)."""
+"""Brand article pages."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from shequ.articles import views
 
 app_name = "articles"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.article_list_view, name="list"),
+    path("<slug:slug>/", views.article_detail_view, name="detail"),
+]

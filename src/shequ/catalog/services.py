@@ -77,6 +77,13 @@ def products_add_sales(*, quantities: dict[int, int]) -> None:
             Product.objects.filter(pk=product_id).update(sales_count=F("sales_count") + quantity)
 
 
+def products_set_ratings(*, ratings: dict[int, tuple]) -> None:
+    """Set products' rating average and count (from the reviews module) for listings' "top rated" sort and
+    search ranking; like sales counts, no version bump (the product page shows the reviews' own summary)."""
+    for product_id, (average, count) in sorted(ratings.items()):
+        Product.objects.filter(pk=product_id).update(rating_avg=average, rating_count=count)
+
+
 def product_render_descriptions(product: Product) -> None:
     product.description_html = render_description(product.description)
     product.description_en_html = render_description(product.description_en)

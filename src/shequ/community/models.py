@@ -94,9 +94,14 @@ class CircleMembership(models.Model):
         return f"{self.user_id} in {self.circle_id}"
 
 
+_FEED_SHARED = Q(status=ContentStatus.PUBLISHED) & ~Q(visibility=Visibility.PRIVATE)
+_FEED_PUBLIC = Q(status=ContentStatus.PUBLISHED, visibility=Visibility.PUBLIC)
+
+
 class Post(TimeStampedModel):
     author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="posts", verbose_name=_("author"))
     text = models.TextField(_("text"), max_length=5000, blank=True)
+    text_html = models.TextField(editable=False, blank=True, help_text="escaped text with topic/mention links")
     status = models.CharField(
         _("status"), max_length=10, choices=ContentStatus.choices, default=ContentStatus.PUBLISHED
     )
@@ -111,6 +116,7 @@ class Post(TimeStampedModel):
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     is_featured = models.BooleanField(_("featured"), default=False)
     is_pinned = models.BooleanField(_("pinned"), default=False)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
     like_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
     favourite_count = models.PositiveIntegerField(default=0)
@@ -126,6 +132,16 @@ class Post(TimeStampedModel):
             models.Index(fields=["author", "status", "-published_at"], name="community_post_author"),
             models.Index(fields=["status", "-hot_score"], name="community_post_hot"),
             models.Index(fields=["circle", "status", "-published_at"], name="community_post_circle"),
+            # Feeds (community/feeds.py; migration 0002_feed_indexes): keyset order with the id tiebreaker,
+            # partial so that they only hold what the feeds can show.
+            models.Index(fields=["-published_at", "-id"], name="community_feed_latest", condition=_FEED_PUBLIC),
+            models.Index(fields=["-hot_score", "-id"], name="community_feed_hot", condition=_FEED_PUBLIC),
+            models.Index(
+                fields=["author", "-published_at", "-id"], name="community_feed_author", condition=_FEED_SHARED
+            ),
+            models.Index(
+                fields=["circle", "-published_at", "-id"], name="community_feed_circle", condition=_FEED_PUBLIC
+            ),
         ]
 
     def __str__(self) -> str:
@@ -183,12 +199,17 @@ class Comment(TimeStampedModel):
     author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
     reply_to = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    text = models.TextField(max_length=1000)
-    status = models.CharField(max_length=10, choices=ContentStatus.choices, default=ContentStatus.PUBLISHED)
+    text = models.TextField(_("text"), max_length=1000)
+    text_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ContentStatus.choices, default=ContentStatus.PUBLISHED
+    )
     like_count = models.PositiveIntegerField(default=0)
     reply_count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         indexes = [
             models.Index(fields=["post", "parent", "status", "created_at"], name="community_comment_thread"),
             models.Index(fields=["author", "-created_at"], name="community_comment_author"),

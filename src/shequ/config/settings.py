@@ -184,6 +184,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "orders.cancel_overdue": {"task": "orders.cancel_overdue", "schedule": crontab(minute="*")},
     "orders.auto_confirm": {"task": "orders.auto_confirm", "schedule": crontab(minute=7)},
     "cart.purge_stale": {"task": "cart.purge_stale", "schedule": crontab(hour=4, minute=41)},
+    "coupons.rules_run": {"task": "coupons.rules_run", "schedule": crontab(hour=1, minute=5)},
+    "coupons.expiry_reminders": {"task": "coupons.expiry_reminders", "schedule": crontab(minute=23)},
+    "campaigns.trial_reminders": {"task": "campaigns.trial_reminders", "schedule": crontab(minute=37)},
+    "articles.publish_due": {"task": "articles.publish_due", "schedule": crontab(minute="*/5")},
+    "loyalty.expire_points": {"task": "loyalty.expire_points", "schedule": crontab(minute=3)},
+    "loyalty.tiers_nightly": {"task": "loyalty.tiers_nightly", "schedule": crontab(hour=2, minute=23)},
 }
 
 # --- Auth -----------------------------------------------------------------------------------------------
@@ -284,6 +290,8 @@ SHEQU_ORDERS = {
     "AUTO_CONFIRM_DAYS": env.int("SHEQU_AUTO_CONFIRM_DAYS", default=7),
     "MAX_QUANTITY_PER_LINE": 99,
     "MAX_CART_LINES": 50,
+    "POINTS_PROVIDER": "shequ.loyalty.checkout.LoyaltyPointsProvider",
+    "SHIPPING_BENEFIT_PROVIDER": "shequ.loyalty.checkout.LoyaltyShippingBenefit",
 }
 
 # Payment providers; each is switched on only when its configuration is complete. Keys may be given as the

@@ -22,3 +22,7 @@ _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _worker:
     for _cache in CACHES.values():  # noqa: F405
         _cache["KEY_PREFIX"] = f"{_cache.get('KEY_PREFIX', 'shequ')}-{_worker}"
+
+# Live notification streams (SSE) end quickly in tests, so a browser test's open page does not keep a server
+# thread querying a test database that is being torn down.
+SHEQU_NOTIFICATIONS_LIVE = {"STREAM_SECONDS": 2, "POLL_SECONDS": 0.5, "HEARTBEAT_SECONDS": 1.0, "RETRY_MS": 60000}

@@ -17,6 +17,34 @@ from django.utils.translation import gettext_lazy as _
 from shequ.core.errors import Conflict, InvalidInput
 from shequ.coupons.calculations import coupon_discount
 from shequ.coupons.models import Coupon, CouponRedemption, RedemptionStatus
+from shequ.coupons.wallet import (
+    CouponLine,
+    WalletQuote,
+    coupon_claim,
+    coupon_grant,
+    wallet_coupons_consume,
+    wallet_coupons_hold,
+    wallet_coupons_quote,
+    wallet_coupons_release,
+)
+
+__all__ = [
+    "CouponLine",
+    "CouponQuote",
+    "WalletQuote",
+    "coupon_claim",
+    "coupon_consume",
+    "coupon_grant",
+    "coupon_hold",
+    "coupon_quote",
+    "coupon_release",
+    "coupon_save",
+    "coupon_template_save",
+    "coupon_template_validate",
+    "coupon_validate",
+    "wallet_coupons_hold",
+    "wallet_coupons_quote",
+]
 
 LIVE = (RedemptionStatus.HELD, RedemptionStatus.USED)
 
@@ -93,17 +121,19 @@ def coupon_hold(*, coupon: Coupon, user, order_id: int, discount: Decimal) -> Co
 
 
 def coupon_release(*, order_id: int) -> int:
-    """The unpaid order was cancelled: its coupon can be used again. Safe to call again."""
-    return CouponRedemption.objects.filter(order_id=order_id, status=RedemptionStatus.HELD).update(
+    """The unpaid order was cancelled: its coupons (code and wallet) can be used again. Safe to call again."""
+    released = CouponRedemption.objects.filter(order_id=order_id, status=RedemptionStatus.HELD).update(
         status=RedemptionStatus.RELEASED, updated_at=timezone.now()
     )
+    return released + wallet_coupons_release(order_id=order_id)
 
 
 def coupon_consume(*, order_id: int) -> int:
-    """The order was paid: its held coupon is used for good. Safe to call again."""
-    return CouponRedemption.objects.filter(order_id=order_id, status=RedemptionStatus.HELD).update(
+    """The order was paid: its held coupons (code and wallet) are used for good. Safe to call again."""
+    consumed = CouponRedemption.objects.filter(order_id=order_id, status=RedemptionStatus.HELD).update(
         status=RedemptionStatus.USED, updated_at=timezone.now()
     )
+    return consumed + wallet_coupons_consume(order_id=order_id)
 
 
 def coupon_save(*, coupon: Coupon) -> Coupon:
@@ -114,8 +144,8 @@ def coupon_save(*, coupon: Coupon) -> Coupon:
     return coupon
 
 
-def coupon_validate(*, coupon: Coupon) -> None:
-    """The rules a coupon's fields must satisfy for its kind (also used by the admin form)."""
+def coupon_validate(*, coupon) -> None:
+    """The rules a coupon's (or a template's) fields must satisfy for its kind (also used by the admin forms)."""
     from shequ.coupons.models import CouponKind
 
     if coupon.kind in (CouponKind.FIXED, CouponKind.THRESHOLD) and not coupon.amount:
@@ -128,5 +158,27 @@ def coupon_validate(*, coupon: Coupon) -> None:
             _("For spend-X-save-Y the minimum spend must be more than the amount off."),
             details={"field": "min_spend"},
         )
-    if coupon.starts_at and coupon.ends_at and coupon.ends_at <= coupon.starts_at:
+    starts_at, ends_at = getattr(coupon, "starts_at", None), getattr(coupon, "ends_at", None)
+    if starts_at and ends_at and ends_at <= starts_at:
         raise InvalidInput("coupon_window_invalid", _("The end must be after the start."), details={"field": "ends_at"})
+
+
+def coupon_template_validate(*, template) -> None:
+    """A template's numbers must make sense for its kind, and its validity be a window or a number of days."""
+    coupon_validate(coupon=template)
+    if template.valid_from and template.valid_until and template.valid_until <= template.valid_from:
+        raise InvalidInput(
+            "coupon_window_invalid", _("The end must be after the start."), details={"field": "valid_until"}
+        )
+    if template.valid_days is not None and template.valid_days < 1:
+        raise InvalidInput(
+            "coupon_valid_days_invalid", _("Valid for at least one day."), details={"field": "valid_days"}
+        )
+
+
+def coupon_template_save(*, template):
+    """Create or change a coupon template (back office)."""
+    coupon_template_validate(template=template)
+    template.claim_code = (template.claim_code or "").strip().upper()[:32]
+    template.save()
+    return template

@@ -1,7 +1,12 @@
-"""Pages of the coupons module (filled in by its owner)."""
+"""Pages of the coupons module: my coupons (wallet) and claiming by code."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from shequ.coupons import views
 
 app_name = "coupons"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.wallet_view, name="wallet"),
+    path("claim/", views.claim_view, name="claim"),
+]

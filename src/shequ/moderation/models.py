@@ -34,6 +34,9 @@ class Report(models.Model):
     target_user_id = models.BigIntegerField(_("author"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=16, choices=ReportReason.choices)
     detail = models.CharField(_("detail"), max_length=500, blank=True)
+    target_excerpt = models.CharField(
+        _("reported content"), max_length=300, blank=True, help_text=_("The text as it was when reported.")
+    )
     status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN)
     resolved_by_id = models.BigIntegerField(null=True, blank=True)
     resolution_note = models.CharField(_("resolution"), max_length=300, blank=True)
@@ -46,7 +49,8 @@ class Report(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="moderation_report_queue"),
-            models.Index(fields=["target_type", "target_id"], name="moderation_report_target"),
+            models.Index(fields=["target_type", "target_id", "status"], name="moderation_report_target"),
+            models.Index(fields=["reporter", "-created_at"], name="moderation_report_reporter"),
         ]
         constraints = [
             models.UniqueConstraint(

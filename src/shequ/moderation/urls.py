@@ -1,7 +1,11 @@
-"""Pages of the moderation module (filled in by its owner)."""
+"""Pages of the moderation module: the report form."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from shequ.moderation import views
 
 app_name = "moderation"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("new/", views.report_new_view, name="report_new"),
+]

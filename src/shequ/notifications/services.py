@@ -60,6 +60,12 @@ def notify(
     )
 
 
+def _announce_after_commit(user_id: int) -> None:
+    from shequ.notifications.realtime import announce
+
+    transaction.on_commit(lambda: announce(user_id))
+
+
 def _deliver(
     *,
     user_id: int,
@@ -73,6 +79,7 @@ def _deliver(
 ) -> Notification | None:
     if kind in muted_kinds(user_id=user_id):
         return None
+    _announce_after_commit(user_id)
     actors = [actor_id] if actor_id is not None else []
     if group_key:
         with transaction.atomic():
@@ -111,7 +118,10 @@ def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
         if not clean:
             return 0
         unread = unread.filter(pk__in=clean)
-    return unread.update(read_at=timezone.now())
+    updated = unread.update(read_at=timezone.now())
+    if updated:
+        _announce_after_commit(user.pk)
+    return updated
 
 
 def notification_open(*, notification: Notification) -> Notification:
@@ -122,6 +132,7 @@ def notification_open(*, notification: Notification) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        _announce_after_commit(notification.user_id)
     return notification
 
 

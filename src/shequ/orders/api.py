@@ -48,6 +48,7 @@ def checkout_input(payload: CheckoutIn) -> CheckoutInput:
         points=payload.points,
         invoice=payload.invoice.dict() if payload.invoice else None,
         note=payload.note,
+        issued_coupon_ids=tuple(payload.issued_coupon_ids),
     )
 
 

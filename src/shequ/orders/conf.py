@@ -11,6 +11,8 @@ DEFAULTS = {
     "MAX_CART_LINES": 50,
     # Dotted path of the PointsProvider (see orders/discounts.py); the loyalty module sets its own.
     "POINTS_PROVIDER": "shequ.orders.discounts.NoPointsProvider",
+    # Dotted path of the ShippingBenefit (see orders/discounts.py): free shipping as a member benefit.
+    "SHIPPING_BENEFIT_PROVIDER": "shequ.orders.discounts.NoShippingBenefit",
     # The most of the goods (after the coupon) points may pay for.
     "POINTS_MAX_SHARE": "0.5",
     # How long buyers of a SKU that just sold out are turned away from the cache (see orders/soldout.py).

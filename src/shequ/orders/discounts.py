@@ -65,6 +65,18 @@ class NoPointsProvider:
         return None
 
 
+class ShippingBenefit(Protocol):
+    def free_shipping(self, *, user) -> bool:
+        """Whether this buyer's deliveries are free (a member benefit)."""
+
+
+class NoShippingBenefit:
+    """Until the loyalty module says otherwise: everybody pays the carrier's fee."""
+
+    def free_shipping(self, *, user) -> bool:
+        return False
+
+
 @cache
 def _provider_class(path: str):
     return import_string(path)
@@ -72,3 +84,7 @@ def _provider_class(path: str):
 
 def points_provider() -> PointsProvider:
     return _provider_class(orders_setting("POINTS_PROVIDER"))()
+
+
+def shipping_benefit() -> ShippingBenefit:
+    return _provider_class(orders_setting("SHIPPING_BENEFIT_PROVIDER"))()

@@ -17,6 +17,7 @@ class CheckoutForm(forms.Form):
     address_id = forms.IntegerField(required=False)
     carrier_code = forms.CharField(required=False, max_length=32)
     coupon_code = forms.CharField(required=False, max_length=32)
+    issued_coupon = forms.IntegerField(required=False, min_value=1)
     points = forms.IntegerField(required=False, min_value=0)
     invoice_type = forms.ChoiceField(
         required=False,
@@ -53,6 +54,7 @@ class CheckoutForm(forms.Form):
             points=data.get("points") or 0,
             invoice=invoice,
             note=data.get("note") or "",
+            issued_coupon_ids=(data["issued_coupon"],) if data.get("issued_coupon") else (),
         )
 
     def idempotency_key_value(self) -> str:

@@ -89,6 +89,7 @@ class Order(models.Model):
             models.Index(fields=["status", "-created_at"], name="orders_order_status_recent"),
             models.Index(fields=["created_at"], name="orders_order_created"),
             models.Index(fields=["paid_at"], name="orders_order_paid"),
+            models.Index(fields=["utm_campaign"], name="orders_order_campaign"),  # campaign reports
         ]
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="orders_total_nonneg"),

@@ -21,6 +21,7 @@ class CheckoutIn(Schema):
     address_id: int | None = Field(None, description="Leave out for the default address")
     carrier_code: str = Field("", max_length=32)
     coupon_code: str = Field("", max_length=32)
+    issued_coupon_ids: list[int] = Field([], max_length=5, description="Wallet coupons (see /coupons/wallet)")
     points: int = 0
     invoice: InvoiceIn | None = None
     note: str = Field("", max_length=1000)
@@ -67,6 +68,7 @@ class QuoteOut(Schema):
     delivery_options: list[DeliveryOptionOut]
     carrier_code: str
     coupon_code: str
+    issued_coupon_ids: list[int] = []
     points_used: int
     items_total: Decimal
     shipping_fee: Decimal

@@ -187,3 +187,73 @@ def order_page_for_user(*, user, number: str) -> OrderPage:
         pay_url=presentation.pay_url(order),
         aftersales_url=presentation.optional_url("aftersales:new", order.number) if actions["after_sales"] else "",
     )
+
+
+# --- for reviews and product Q&A (verified purchases) -------------------------------------------------------
+
+BOUGHT_STATUSES = (S.DELIVERED, S.COMPLETED)
+
+
+def order_item_get_for_user(*, user, order_item_id: int) -> OrderItem:
+    """One item of the user's own orders, with its order loaded; anyone else's (or none) is 404."""
+    from shequ.core.errors import NotFound
+
+    item = None
+    if user is not None and user.is_authenticated and 0 < int(order_item_id) < 2**63:
+        item = OrderItem.objects.select_related("order").filter(pk=order_item_id, order__user=user).first()
+    if item is None:
+        raise NotFound("order_item_not_found", _("Order item not found."))
+    return item
+
+
+def completed_order_items_for_user(*, user) -> QuerySet[OrderItem]:
+    """Items of the user's completed orders, most recently completed first (with their order)."""
+    return (
+        OrderItem.objects.select_related("order")
+        .filter(order__user=user, order__status=S.COMPLETED)
+        .order_by("-order__completed_at", "-order_id", "id")
+    )
+
+
+def product_recent_buyer_ids(*, product_id: int, limit: int = 5, exclude_user_id: int | None = None) -> list[int]:
+    """Up to ``limit`` people who recently received this product, most recent first (one query)."""
+    rows = (
+        OrderItem.objects.filter(product_id=product_id, order__status__in=BOUGHT_STATUSES)
+        .order_by("-order__created_at")
+        .values_list("order__user_id", flat=True)[: limit * 5]
+    )
+    found: list[int] = []
+    for user_id in rows:
+        if user_id != exclude_user_id and user_id not in found:
+            found.append(user_id)
+        if len(found) >= limit:
+            break
+    return found
+
+
+def user_bought_product(*, user_id: int, product_id: int) -> bool:
+    """Whether this person received this product in one of their orders."""
+    return OrderItem.objects.filter(
+        product_id=product_id, order__user_id=user_id, order__status__in=BOUGHT_STATUSES
+    ).exists()
+
+
+def order_counts_by_utm_campaign(*, codes: list[str]) -> dict[str, dict]:
+    """Orders placed in visits from each campaign (``utm_campaign``): {code: {orders, paid, revenue}} in one
+    query; paid counts orders that were paid (even if refunded later), revenue their totals less refunds."""
+    if not codes:
+        return {}
+    rows = (
+        Order.objects.filter(utm_campaign__in=codes)
+        .values("utm_campaign")
+        .annotate(
+            orders=Count("id"),
+            paid=Count("id", filter=Q(paid_at__isnull=False)),
+            revenue=Sum("total", filter=Q(paid_at__isnull=False))
+            - Sum("refunded_total", filter=Q(paid_at__isnull=False)),
+        )
+    )
+    return {
+        row["utm_campaign"]: {"orders": row["orders"], "paid": row["paid"], "revenue": money(row["revenue"] or 0)}
+        for row in rows
+    }

@@ -45,6 +45,7 @@ def _checkout_context(request: HttpRequest, form: CheckoutForm, **extra) -> dict
         "quote": page.quote,
         "addresses": page.addresses,
         "points_balance": page.points_balance,
+        "wallet_coupons": page.wallet_coupons,
         "checkout": checkout,
         "data": form.cleaned_data,
         "items_param": ",".join(str(i) for i in checkout.item_ids) if checkout.item_ids is not None else "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shequ.core.models import TimeStampedModel
@@ -26,27 +27,41 @@ class Poll(TimeStampedModel):
     results_visibility = models.CharField(
         max_length=12, choices=ResultsVisibility.choices, default=ResultsVisibility.AFTER_VOTE
     )
-    ballot_count = models.PositiveIntegerField(default=0)
+    products = models.ManyToManyField("catalog.Product", blank=True, related_name="+", verbose_name=_("products"))
+    ballot_count = models.PositiveIntegerField(_("votes"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("poll")
         verbose_name_plural = _("polls")
-        indexes = [models.Index(fields=["is_active", "-created_at"], name="polls_active_recent")]
+        indexes = [
+            models.Index(fields=["is_active", "-created_at"], name="polls_active_recent"),
+            models.Index(fields=["is_active", "is_official", "-created_at"], name="polls_official_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(max_choices__gte=1), name="polls_max_choices_positive")
+        ]
 
     def __str__(self) -> str:
         return self.question
 
+    def is_closed(self, now=None) -> bool:
+        return not self.is_active or (self.closes_at is not None and self.closes_at <= (now or timezone.now()))
+
 
 class PollOption(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
-    text = models.CharField(max_length=100)
-    product = models.ForeignKey("catalog.Product", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    position = models.PositiveSmallIntegerField(default=0)
-    vote_count = models.PositiveIntegerField(default=0)
+    text = models.CharField(_("option"), max_length=100)
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("product")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    vote_count = models.PositiveIntegerField(_("votes"), default=0)
 
     class Meta:
         ordering = ["position", "id"]
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
 
     def __str__(self) -> str:
         return self.text

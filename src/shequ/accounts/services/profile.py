@@ -32,6 +32,7 @@ from shequ.accounts.validation import (
     validate_plain_text,
 )
 from shequ.analytics.services import track
+from shequ.core.domain_events import publish
 from shequ.core.errors import Conflict, InvalidInput
 
 UNSET: Any = object()
@@ -68,7 +69,13 @@ def user_profile_update(
                 Code.NICKNAME_TAKEN, _("This nickname is already taken."), details={"field": "nickname"}
             ) from exc
         track(user, "profile_updated", {"fields": changed})
+        publish("profile.updated", user_id=user.pk, complete=profile_is_complete(user))
     return user
+
+
+def profile_is_complete(user: User) -> bool:
+    """A complete profile (the new-user task): nickname, birthday, gender and a bio."""
+    return bool(user.nickname and user.birthday and user.gender and (user.bio or "").strip())
 
 
 def user_avatar_set(*, user: User, upload: UploadedFile) -> User:
@@ -171,6 +178,7 @@ def preferences_update(
             for v in _clean_words(dietary_tags, field="dietary_tags")
         ]
     prefs.save()
+    publish("preferences.updated", user_id=user.pk)
     track(
         user,
         "preferences_updated",

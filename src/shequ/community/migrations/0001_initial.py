@@ -320,4 +320,33 @@ class Migration(migrations.Migration):
             model_name='userfollow',
             constraint=models.CheckConstraint(condition=models.Q(('follower', models.F('followee')), _negated=True), name='community_no_self_follow'),
         ),
+        migrations.AlterModelOptions(
+            name='comment',
+            options={'verbose_name': 'comment', 'verbose_name_plural': 'comments'},
+        ),
+        migrations.AddField(
+            model_name='comment',
+            name='text_html',
+            field=models.TextField(blank=True, editable=False),
+        ),
+        migrations.AddField(
+            model_name='post',
+            name='hidden_reason',
+            field=models.CharField(blank=True, max_length=200, verbose_name='reason for hiding'),
+        ),
+        migrations.AddField(
+            model_name='post',
+            name='text_html',
+            field=models.TextField(blank=True, editable=False, help_text='escaped text with topic/mention links'),
+        ),
+        migrations.AlterField(
+            model_name='comment',
+            name='status',
+            field=models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('hidden', 'Hidden by moderation'), ('deleted', 'Deleted')], default='published', max_length=10, verbose_name='status'),
+        ),
+        migrations.AlterField(
+            model_name='comment',
+            name='text',
+            field=models.TextField(max_length=1000, verbose_name='text'),
+        ),
     ]

@@ -13,3 +13,16 @@ def notification_title(notification) -> str:
 @register.filter
 def notification_body(notification) -> str:
     return notification_text(notification)[1]
+
+
+@register.simple_tag(takes_context=True)
+def inbox_unread_cached(context) -> int | None:
+    """The header badge's count from the cache only (None when unknown): rendering a page costs no query;
+    the live stream fills the badge in a moment."""
+    from shequ.notifications.realtime import cached_unread_count
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return cached_unread_count(user.pk)

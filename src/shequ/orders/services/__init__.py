@@ -9,6 +9,7 @@ from shequ.orders.services.checkout import (
     checkout_quote,
     quote_as_dict,
 )
+from shequ.orders.services.gifts import order_place_gift
 from shequ.orders.services.lifecycle import (
     order_apply_refund,
     order_cancel,
@@ -38,6 +39,7 @@ __all__ = [
     "order_mark_delivered",
     "order_mark_paid",
     "order_place",
+    "order_place_gift",
     "order_refund_closed",
     "order_refund_requested",
     "order_ship",

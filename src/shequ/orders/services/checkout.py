@@ -21,11 +21,12 @@ from shequ.cart.owner import CartOwner
 from shequ.cart.selectors import line_messages
 from shequ.cart.services import cart_find
 from shequ.core.errors import DomainError, InvalidInput, NotFound
-from shequ.coupons.services import coupon_quote
+from shequ.coupons.selectors import wallet_for_checkout
+from shequ.coupons.services import CouponLine, coupon_quote, wallet_coupons_quote
 from shequ.orders import integrations
 from shequ.orders.calculations import Totals, goods_after_coupon, line_total, order_totals, points_cap
 from shequ.orders.conf import orders_setting
-from shequ.orders.discounts import points_provider
+from shequ.orders.discounts import points_provider, shipping_benefit
 from shequ.orders.pricing import SkuOffer, sku_offers
 
 TAX_ID_RE = re.compile(r"^[0-9A-Z]{15,20}$")
@@ -44,6 +45,7 @@ class CheckoutInput:
     points: int = 0
     invoice: dict | None = None
     note: str = ""
+    issued_coupon_ids: tuple[int, ...] = ()  # wallet coupons (coupons' IssuedCoupon ids)
 
     @property
     def buy_now(self) -> bool:
@@ -89,6 +91,8 @@ class Quote:
     invoice: dict
     note: str
     problems: list[str] = field(default_factory=list)
+    wallet_coupons: list = field(default_factory=list)  # coupons' WalletQuote: (issued coupon, discount)
+    wallet_error: DomainError | None = None
 
     @property
     def placeable(self) -> bool:
@@ -247,6 +251,27 @@ def checkout_quote(*, user, checkout: CheckoutInput, strict: bool = False) -> Qu
         else:
             coupon, coupon_discount = coupon_quoted.coupon, coupon_quoted.discount
 
+    wallet, wallet_error = [], None
+    if checkout.issued_coupon_ids:
+        try:
+            wallet = wallet_coupons_quote(
+                user=user,
+                issued_ids=checkout.issued_coupon_ids,
+                lines=[
+                    CouponLine(product_id=line.offer.product_id, line_total=line.line_total)
+                    for line in lines
+                    if line.offer
+                ],
+                items_total=items_total,
+                code_coupon=coupon,
+                code_discount=coupon_discount,
+            )
+        except DomainError as exc:
+            if strict:
+                raise
+            wallet_error = exc
+        coupon_discount += sum((quoted.discount for quoted in wallet), Decimal(0))
+
     options, carrier_code, shipping_fee = [], "", Decimal(0)
     if address is not None and lines:
         try:
@@ -269,6 +294,8 @@ def checkout_quote(*, user, checkout: CheckoutInput, strict: bool = False) -> Qu
             problems.append(_t("Sorry, we cannot deliver to this address yet."))
         else:
             carrier_code, shipping_fee = chosen.carrier_code, chosen.fee
+            if shipping_fee and shipping_benefit().free_shipping(user=user):
+                shipping_fee = Decimal(0)
 
     points_used, points_money, points_error = 0, Decimal(0), None
     if checkout.points:
@@ -307,6 +334,8 @@ def checkout_quote(*, user, checkout: CheckoutInput, strict: bool = False) -> Qu
         invoice=invoice,
         note=note,
         problems=problems,
+        wallet_coupons=wallet,
+        wallet_error=wallet_error,
     )
 
 
@@ -348,6 +377,7 @@ def quote_as_dict(quote: Quote) -> dict:
         ],
         "carrier_code": quote.carrier_code,
         "coupon_code": quote.coupon.code if quote.coupon is not None else "",
+        "issued_coupon_ids": [quoted.issued.pk for quoted in quote.wallet_coupons],
         "points_used": quote.points_used,
         "items_total": str(quote.totals.items_total),
         "shipping_fee": str(quote.totals.shipping_fee),
@@ -364,6 +394,7 @@ class CheckoutPage:
     quote: Quote
     addresses: list
     points_balance: int
+    wallet_coupons: list = field(default_factory=list)  # my wallet coupons to choose from
 
 
 def checkout_page(*, user, checkout: CheckoutInput) -> CheckoutPage:
@@ -372,4 +403,5 @@ def checkout_page(*, user, checkout: CheckoutInput) -> CheckoutPage:
         quote=checkout_quote(user=user, checkout=checkout),
         addresses=list(account_selectors.address_list(user=user)),
         points_balance=points_provider().balance(user=user),
+        wallet_coupons=wallet_for_checkout(user=user),
     )

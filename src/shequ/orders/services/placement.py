@@ -21,7 +21,7 @@ from shequ.analytics.context import current as current_event_context
 from shequ.analytics.services import track
 from shequ.cart.services import cart_items_remove
 from shequ.core.errors import Conflict, InvalidInput
-from shequ.coupons.services import coupon_hold
+from shequ.coupons.services import coupon_hold, wallet_coupons_hold
 from shequ.inventory.services import stock_levels_take, stock_products_touch, stock_reservations_add
 from shequ.orders import soldout, state
 from shequ.orders.calculations import money
@@ -228,6 +228,7 @@ def _placed_properties(order: Order, quote: Quote) -> dict:
         "quantity": sum(line.quantity for line in quote.lines),
         "coupon_code": order.coupon_code,
         "coupon_discount": str(order.coupon_discount),
+        "issued_coupon_ids": [quoted.issued.pk for quoted in quote.wallet_coupons],
         "kind": order.kind,
         "channel": order.channel,
         "utm_campaign": order.utm_campaign,
@@ -276,7 +277,11 @@ def _place(*, user, quote: Quote, key: str, buy_now: bool) -> tuple[Order, list[
         if not buy_now:
             cart_items_remove(user=user, item_ids=[line.cart_item_id for line in quote.lines if line.cart_item_id])
         if quote.coupon is not None:
-            coupon_hold(coupon=quote.coupon, user=user, order_id=order.pk, discount=totals.coupon_discount)
+            wallet_discount = sum((quoted.discount for quoted in quote.wallet_coupons), Decimal(0))
+            code_discount = totals.coupon_discount - wallet_discount
+            coupon_hold(coupon=quote.coupon, user=user, order_id=order.pk, discount=code_discount)
+        if quote.wallet_coupons:
+            wallet_coupons_hold(user=user, quotes=quote.wallet_coupons, order_id=order.pk)
         if quote.points_used:
             points_provider().hold(user=user, order_id=order.pk, points=quote.points_used)
         flash_lines = sorted((line for line in quote.lines if line.flash_sale_id), key=lambda line: line.flash_sale_id)

@@ -1,0 +1,236 @@
+"""Load benchmark of the community: following and hot feeds (page and API) and the post page, 32 clients.
+
+Like bench/catalog_load.py it serves the site with ``shequ serve`` (gunicorn) and drives it with wrk; every
+request of a logged-in scenario carries the session cookie of one of ``--viewers`` sampled users (sessions are
+made here, in the same Redis the server uses), so the following feed is each viewer's own. Prints requests/s
+and p50/p95/p99 per scenario, the load average before and after, and the database and cache in use.
+
+With the data of bench/generate_community.py (100,000 users, 1,000,000 posts):
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/shequ_feeds REDIS_URL=redis://127.0.0.1:6379/9
+    export SHEQU_DATA_DIR=/tmp/shequ-feeds
+    python bench/community_feeds.py
+
+Options: ``--duration`` seconds per scenario (default 20), ``--connections`` (32), ``--viewers`` (1000),
+``--posts`` distinct posts for the post page (2000), ``--scenarios``, ``--workers``/``--threads``, ``--cold``
+(no warm-up walk), ``--port``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from catalog_load import start_server, stop_server
+
+WRK_SCRIPT = r"""
+local lines = {}
+for line in io.lines("%(paths)s") do lines[#lines + 1] = line end
+local sequential = %(sequential)s
+local counter = 0
+local threads = 0
+setup = function(thread)
+  thread:set("offset", threads)
+  threads = threads + 1
+end
+request = function()
+  local line
+  if sequential then
+    counter = counter + 1
+    line = lines[((counter * 2 + (offset or 0)) %% #lines) + 1]
+  else
+    line = lines[math.random(#lines)]
+  end
+  local tab = string.find(line, "\t", 1, true)
+  local headers = {["Accept-Language"] = "zh-hans"}
+  local path = line
+  if tab then
+    path = string.sub(line, 1, tab - 1)
+    headers["Cookie"] = string.sub(line, tab + 1)
+  end
+  return wrk.format("GET", path, headers)
+end
+done = function(summary, latency, requests)
+  local out = io.open("%(result)s", "w")
+  out:write(string.format(
+    '{"requests": %%d, "duration_us": %%d, "errors_status": %%d, "errors_connect": %%d, "errors_read": %%d, '
+    .. '"errors_timeout": %%d, "p50": %%d, "p95": %%d, "p99": %%d, "max": %%d}',
+    summary.requests, summary.duration, summary.errors.status, summary.errors.connect, summary.errors.read,
+    summary.errors.timeout, latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+  out:close()
+end
+"""
+
+SCENARIOS = "following_api,following_page,hot_api,hot_page,latest_api,post_page"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=20, help="Seconds per scenario (default 20).")
+    parser.add_argument("--connections", type=int, default=32, help="Concurrent clients (default 32).")
+    parser.add_argument("--viewers", type=int, default=1000, help="Logged-in users to spread requests over.")
+    parser.add_argument("--posts", type=int, default=2000, help="Distinct posts for the post page (default 2000).")
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--scenarios", default=SCENARIOS, help="Comma-separated subset of: " + SCENARIOS)
+    parser.add_argument("--warmup", type=int, default=10, help="Seconds walking the URL list first (default 10).")
+    parser.add_argument("--cold", action="store_true", help="No warm-up walk.")
+    parser.add_argument("--lang", default="zh-hans")
+    return parser.parse_args(argv)
+
+
+def prepare(args: argparse.Namespace) -> tuple[dict[str, list[str]], str]:
+    """URL lines (path, or path TAB cookie) per scenario, and a description of the data."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shequ.config.settings")
+    import django
+
+    django.setup()
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.db import connection
+    from django.urls import reverse
+
+    from shequ.accounts.models import User
+    from shequ.community.models import Post, UserFollow
+
+    rng = random.Random(11)
+    with connection.cursor() as cursor:
+        # Viewers who follow someone (most do), sampled without reading 100,000 rows.
+        cursor.execute(
+            f"SELECT DISTINCT follower_id FROM {UserFollow._meta.db_table} TABLESAMPLE SYSTEM (5) LIMIT %s",  # noqa: S608
+            [args.viewers * 3],
+        )
+        viewer_ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT id FROM {Post._meta.db_table} TABLESAMPLE SYSTEM (1) "  # noqa: S608
+            "WHERE status = 'published' AND visibility = 'public' LIMIT %s",
+            [args.posts * 3],
+        )
+        post_ids = [row[0] for row in cursor.fetchall()]
+    if not viewer_ids or not post_ids:
+        sys.exit("No posts or follows: run bench/generate_community.py first.")
+    viewer_ids = rng.sample(viewer_ids, min(args.viewers, len(viewer_ids)))
+    post_ids = rng.sample(post_ids, min(args.posts, len(post_ids)))
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    cookies = []
+    for user in User.objects.filter(pk__in=viewer_ids).only("pk", "password"):
+        session = store_class()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.save()
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+    try:
+        post_path = reverse("community:post", args=[0]).replace("/0/", "/{}/")
+    except Exception:
+        post_path = ""
+    paths = {
+        "following_api": [f"/api/v1/feeds/following\t{c}" for c in cookies],
+        "following_page": [f"/community/?tab=following\t{c}" for c in cookies],
+        "hot_api": [f"/api/v1/feeds/hot\t{c}" for c in cookies],
+        "hot_page": [f"/community/?tab=hot\t{c}" for c in cookies],
+        "latest_api": [f"/api/v1/feeds/latest\t{c}" for c in cookies],
+        "post_page": [f"{post_path.format(pk)}\t{rng.choice(cookies)}" for pk in post_ids] if post_path else [],
+    }
+    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    with connection.cursor() as cursor:
+        counts = {}
+        for model in (User, Post, UserFollow):
+            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [model._meta.db_table])
+            counts[model._meta.model_name] = cursor.fetchone()[0]
+    cache = "redis" if settings.REDIS_URL else "local memory"
+    about = (
+        f"~{counts['user']:,} users, ~{counts['post']:,} posts, ~{counts['userfollow']:,} follows; "
+        f"database {database}, cache {cache}; {len(cookies)} viewers; "
+        f"{args.connections} connections, {args.duration}s per scenario"
+    )
+    return paths, about
+
+
+def run_wrk(args, name: str, lines: list[str], workdir: Path, duration: int, *, sequential: bool = False) -> dict:
+    paths_file = workdir / f"{name}.paths"
+    paths_file.write_text("\n".join(lines) + "\n")
+    result_file = workdir / f"{name}.json"
+    script = workdir / f"{name}.lua"
+    script.write_text(
+        WRK_SCRIPT % {"paths": paths_file, "result": result_file, "sequential": "true" if sequential else "false"}
+    )
+    subprocess.run(
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(args.connections),
+            "-d",
+            f"{duration}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{args.port}",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    data = json.loads(result_file.read_text())
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    return data
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed (apt-get install wrk)")
+    paths, about = prepare(args)
+    print(about)
+    print("load average before: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
+    server = start_server(args)
+    rows = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            workdir = Path(tmp)
+            for name in [s.strip() for s in args.scenarios.split(",") if s.strip()]:
+                if not paths.get(name):
+                    print(f"  {name}: skipped (no URLs — is the page there?)")
+                    continue
+                if not args.cold:
+                    run_wrk(args, f"{name}-warm", paths[name], workdir, args.warmup, sequential=True)
+                load = os.getloadavg()[0]
+                result = run_wrk(args, name, paths[name], workdir, args.duration)
+                errors = sum(result[k] for k in result if k.startswith("errors_"))
+                rows.append(
+                    (
+                        name,
+                        result["rps"],
+                        result["p50"] / 1000,
+                        result["p95"] / 1000,
+                        result["p99"] / 1000,
+                        errors,
+                        load,
+                    )
+                )
+    finally:
+        stop_server(server)
+    print(f"{'scenario':15} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>7} {'load1':>6}")
+    for name, rps, p50, p95, p99, errors, load in rows:
+        print(f"{name:15} {rps:7.0f} {p50:7.1f} {p95:7.1f} {p99:7.1f} {errors:7d} {load:6.2f}")
+    print("load average after: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

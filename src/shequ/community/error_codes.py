@@ -1,0 +1,33 @@
+"""Machine-readable error codes the community API and pages return (clients switch on these)."""
+
+from enum import StrEnum
+
+
+class CommunityErrorCode(StrEnum):
+    POST_NOT_FOUND = "post_not_found"
+    COMMENT_NOT_FOUND = "comment_not_found"
+    TOPIC_NOT_FOUND = "topic_not_found"
+    CIRCLE_NOT_FOUND = "circle_not_found"
+    SHARE_NOT_FOUND = "share_not_found"
+    TEXT_REQUIRED = "text_required"
+    TEXT_TOO_LONG = "text_too_long"
+    COMMENT_EMPTY = "comment_empty"
+    COMMENT_TOO_LONG = "comment_too_long"
+    IMAGE_INVALID = "image_invalid"
+    IMAGE_TOO_LARGE = "image_too_large"
+    TOO_MANY_IMAGES = "too_many_images"
+    VIDEO_INVALID = "video_invalid"
+    VIDEO_TOO_LARGE = "video_too_large"
+    VIDEO_URL_INVALID = "video_url_invalid"
+    PRODUCT_INVALID = "product_invalid"
+    TOO_MANY_PRODUCTS = "too_many_products"
+    VISIBILITY_INVALID = "visibility_invalid"
+    NOT_A_MEMBER = "circle_membership_required"
+    NOT_AUTHOR = "not_author"
+    NOT_MODERATOR = "not_moderator"
+    NOT_PUBLISHED = "post_not_published"
+    ALREADY_PUBLISHED = "post_already_published"
+    BLOCKED = "blocked"
+    REPLY_INVALID = "reply_invalid"
+    RATE_LIMITED = "community_rate_limited"
+    BADGE_INVALID = "badge_invalid"

@@ -1,0 +1,39 @@
+"""Reactions of the feeds and of search to community events (registered from CommunityConfig.ready()).
+
+Idempotent: dropping a cache entry or re-indexing a post twice leaves the same state.
+"""
+
+from __future__ import annotations
+
+from shequ.core.domain_events import subscribe
+
+
+@subscribe("user.followed")
+def following_changed(*, follower_id: int, followee_id: int, **_: object) -> None:
+    """A new follow shows in the follower's following feed at once, not when the cached sources expire."""
+    from shequ.community.feeds import feed_sources_invalidate
+
+    feed_sources_invalidate(user_id=int(follower_id))
+
+
+def _post_changed(post_id: int) -> None:
+    from shequ.community.feeds import feed_card_forget
+    from shequ.community.search_documents import posts_changed
+
+    feed_card_forget(post_id=int(post_id))
+    posts_changed([int(post_id)])
+
+
+@subscribe("post.published")
+def post_published(*, post_id: int, **_: object) -> None:
+    _post_changed(post_id)
+
+
+@subscribe("post.updated")
+def post_updated(*, post_id: int, **_: object) -> None:
+    _post_changed(post_id)
+
+
+@subscribe("post.removed")
+def post_removed(*, post_id: int, **_: object) -> None:
+    _post_changed(post_id)
