@@ -76,6 +76,8 @@ def test_tasks_checkin_mall_coupon_checkout_and_refund_clawback(page, expect, li
     page.locator("input[name=birthday]").fill("1996-04-12")
     page.locator("select[name=gender]").select_option("female")
     page.get_by_test_id("profile-save").click()
+    expect(page).to_have_url(path_is("/accounts/me/"))  # saved (and the task noticed) before we move on
+    expect(page.get_by_test_id("menu-points")).to_be_visible()  # the Me page links the loyalty pages
 
     # --- the first check-in ------------------------------------------------------------------------------
     page.goto("/loyalty/checkin/")

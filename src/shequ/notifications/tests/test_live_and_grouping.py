@@ -95,6 +95,7 @@ def _events(body: str) -> list[int]:
 
 
 def test_stream_sends_the_count_and_then_changes(user, settings):
+    settings.REDIS_URL = ""  # the embedded default's polling path (the Redis path is tested below)
     settings.SHEQU_NOTIFICATIONS_LIVE = {"STREAM_SECONDS": 1.2, "POLL_SECONDS": 0.1, "HEARTBEAT_SECONDS": 0.3}
     notify(user=user, kind="like", title="t")
     client = _login(user)

@@ -69,7 +69,7 @@ def test_a_new_review_shows_on_the_product_page_after_commit(
 
 @pytest.mark.parametrize("count", [3, 12])
 def test_the_review_list_costs_a_fixed_number_of_queries(
-    web_client, make_user, sku, product, count, django_assert_num_queries
+    web_client, make_user, sku, product, count, django_assert_max_num_queries
 ):
     buyers = [make_user() for _ in range(3)]
     reviewed_purchases(buyers, sku, count, photos=lambda: [photo(size=(200, 200))])
@@ -77,7 +77,7 @@ def test_the_review_list_costs_a_fixed_number_of_queries(
     web_client.get(url)  # product detail cached
 
     # session, user, count, reviews, photos, rating row, my helpful votes, and two event rows
-    with django_assert_num_queries(9):
+    with django_assert_max_num_queries(9):  # 8 when the session comes from Redis
         response = web_client.get(url)
 
     html = response.content.decode()
