@@ -24,6 +24,7 @@ import json
 import logging
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -47,17 +48,25 @@ def badge_key(user_id: int) -> str:
     return f"notif:unread:{user_id}"
 
 
-def _redis():
-    """A redis-py client when Redis is configured, else None."""
-    if not getattr(settings, "REDIS_URL", ""):
-        return None
-    try:
-        import redis
+_clients: dict[str, Any] = {}
 
-        return redis.Redis.from_url(settings.REDIS_URL)
-    except Exception:  # no client library or a bad URL: fall back to polling
-        logger.warning("notifications live: Redis unavailable, polling instead", exc_info=True)
+
+def _redis():
+    """A redis-py client when Redis is configured, else None. One per URL and process: a client owns a
+    connection pool (thread-safe), so making one per notification would open a new connection every time."""
+    url = getattr(settings, "REDIS_URL", "")
+    if not url:
         return None
+    client = _clients.get(url)
+    if client is None:
+        try:
+            import redis
+
+            client = _clients.setdefault(url, redis.Redis.from_url(url))
+        except Exception:  # no client library or a bad URL: fall back to polling
+            logger.warning("notifications live: Redis unavailable, polling instead", exc_info=True)
+            return None
+    return client
 
 
 def unread_count(user_id: int) -> int:
