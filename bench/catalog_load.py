@@ -187,6 +187,12 @@ def run_wrk(
             "sequential": "true" if sequential else "false",
         }
     )
+    return wrk_run(args, script, result_file, duration)
+
+
+def wrk_run(args: argparse.Namespace, script: Path, result_file: Path, duration: int) -> dict:
+    """Run wrk with a Lua script that writes its summary to ``result_file``; add requests/s. Shared with the
+    community benchmark."""
     subprocess.run(
         [
             "wrk",

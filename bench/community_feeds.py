@@ -19,18 +19,16 @@ Options: ``--duration`` seconds per scenario (default 20), ``--connections`` (32
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from catalog_load import start_server, stop_server
+from catalog_load import start_server, stop_server, wrk_run
 
 WRK_SCRIPT = r"""
 local lines = {}
@@ -167,28 +165,7 @@ def run_wrk(args, name: str, lines: list[str], workdir: Path, duration: int, *, 
     script.write_text(
         WRK_SCRIPT % {"paths": paths_file, "result": result_file, "sequential": "true" if sequential else "false"}
     )
-    subprocess.run(
-        [
-            "wrk",
-            "-t",
-            "2",
-            "-c",
-            str(args.connections),
-            "-d",
-            f"{duration}s",
-            "--timeout",
-            "10s",
-            "-s",
-            str(script),
-            f"http://127.0.0.1:{args.port}",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    data = json.loads(result_file.read_text())
-    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
-    return data
+    return wrk_run(args, script, result_file, duration)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,14 +3,12 @@ transaction): concurrent spends, holds and earnings cannot double-spend or doubl
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
 from django.db import connection
 from django.db.models import Sum
 
 from shequ.core.errors import Conflict
+from shequ.core.testing import run_together
 from shequ.loyalty import services
 from shequ.loyalty.models import LedgerEntry, PointsAccount, PointsLot
 
@@ -22,28 +20,6 @@ THREADS = 8
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one writer at a time; the races only exist on PostgreSQL")
-
-
-def run_together(work: Callable[[int], object], count: int = THREADS) -> list[object]:
-    """Start ``count`` threads at the same moment; return what each returned (or raised)."""
-    barrier = threading.Barrier(count)
-    results: list[object] = [None] * count
-
-    def runner(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as exc:  # collected for the assertions
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def _state(user_id: int) -> tuple[int, int, int]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -12,6 +10,7 @@ from django.db import connection
 
 from shequ.analytics.models import Event
 from shequ.core.errors import Conflict
+from shequ.core.testing import run_together
 from shequ.orders.models import Order, OrderEvent, OrderStatus
 from shequ.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 from shequ.payments.services import payment_notification_receive, payment_refund, payment_start
@@ -24,28 +23,6 @@ THREADS = 8
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one writer at a time; the races only exist on PostgreSQL")
-
-
-def run_together(work: Callable[[int], object], count: int = THREADS) -> list[object]:
-    """Start ``count`` threads at the same moment; return what each returned (or raised)."""
-    barrier = threading.Barrier(count)
-    results: list[object] = [None] * count
-
-    def runner(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as exc:  # collected for the assertions
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_the_same_notification_at_the_same_moment_pays_once(wechatpay, user, make_order):
