@@ -12,6 +12,28 @@ from shequ.campaigns.models import ContentCredit, OnboardingTask, TaskCode, Task
 from shequ.core.errors import Conflict, NotFound
 from shequ.coupons.services import coupon_grant
 
+DEFAULT_TASKS = [  # the same five the data migration 0002 creates on a new database
+    ("complete_profile", 20, "/accounts/me/profile/", "Add your birthday, gender and a short bio."),
+    ("set_preferences", 20, "/accounts/me/settings/", "Pick the categories and flavours you like."),
+    ("first_checkin", 10, "/loyalty/checkin/", "Check in once on the points page."),
+    ("first_post", 30, "/community/", "Share something with the community."),
+    ("first_order", 50, "/", "Buy anything and pay for it."),
+]
+
+
+def onboarding_tasks_ensure() -> int:
+    """Create any of the five default tasks that is missing (an operator's edits to existing ones are kept);
+    return how many were created. For databases emptied after migrating (tests that flush tables) and for
+    restoring a task an operator deleted by mistake."""
+    created = 0
+    for position, (code, points_reward, link, description) in enumerate(DEFAULT_TASKS):
+        _task, made = OnboardingTask.objects.get_or_create(
+            code=code,
+            defaults={"points": points_reward, "link": link, "description": description, "position": position},
+        )
+        created += made
+    return created
+
 
 def task_complete(*, user_id: int, code: str) -> bool:
     """Mark the task done for the person (safe to repeat: only the first time counts). True when new."""

@@ -140,3 +140,15 @@ def test_tasks_page_card_and_api(web_client, user, user_api, balance):
     request.user = user
     card = Template("{% load campaigns_tags %}{% onboarding_card %}").render(Context({"request": request}))
     assert 'data-testid="task-card"' in card and "1/5" in card
+
+
+def test_missing_default_tasks_are_restored_and_edited_ones_kept(db):
+    from shequ.campaigns.services.onboarding import onboarding_tasks_ensure
+
+    OnboardingTask.objects.filter(code="first_post").delete()
+    OnboardingTask.objects.filter(code="first_order").update(points=88)
+
+    assert onboarding_tasks_ensure() == 1
+    assert onboarding_tasks_ensure() == 0
+    assert OnboardingTask.objects.filter(code="first_post").exists()
+    assert OnboardingTask.objects.get(code="first_order").points == 88
