@@ -40,6 +40,15 @@ def conf(name: str):
     return getattr(settings, "SHEQU_NOTIFICATIONS_LIVE", {}).get(name, DEFAULTS[name])
 
 
+def streaming_enabled() -> bool:
+    """Whether pages open the SSE stream. On by default only with Redis: the embedded default serves with one
+    process of a few threads, and every open tab's stream would hold one of them (a browser that navigates away
+    is only noticed at the next heartbeat), so there the badge polls ``/inbox/badge/`` instead — the fallback
+    the product allows. ``SHEQU_NOTIFICATIONS_LIVE["SSE"] = True/False`` overrides."""
+    configured = getattr(settings, "SHEQU_NOTIFICATIONS_LIVE", {}).get("SSE")
+    return bool(getattr(settings, "REDIS_URL", "")) if configured is None else bool(configured)
+
+
 def channel(user_id: int) -> str:
     return f"shequ:notif:{user_id}"
 

@@ -26,3 +26,11 @@ def inbox_unread_cached(context) -> int | None:
     if user is None or not user.is_authenticated:
         return None
     return cached_unread_count(user.pk)
+
+
+@register.simple_tag
+def inbox_streaming() -> bool:
+    """Pages open the live stream only where it is served well (see realtime.streaming_enabled)."""
+    from shequ.notifications.realtime import streaming_enabled
+
+    return streaming_enabled()

@@ -120,7 +120,7 @@ def test_stream_for_anonymous_is_204(client):
 def test_header_badge_reads_the_cache_and_writes_clear_it(user, django_capture_on_commit_callbacks):
     client = _login(user)
     page = client.get("/inbox/settings/").content.decode()
-    assert 'data-testid="inbox-bell"' in page and 'data-stream="/inbox/stream/"' in page
+    assert 'data-testid="inbox-bell"' in page and 'data-badge="/inbox/badge/"' in page
 
     assert client.get("/inbox/badge/").json() == {"unread": 0}
     assert realtime.cached_unread_count(user.pk) == 0
@@ -165,3 +165,17 @@ def test_stream_wakes_on_redis_publish(user, settings):
     assert _events(frame) == [1]
     assert time.monotonic() - started < 2  # woken by the publish, not by a poll (60 s)
     body.close()
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "override", "streams"),
+    [("", None, False), ("redis://127.0.0.1:6379/9", None, True), ("", True, True), ("redis://x", False, False)],
+)
+def test_pages_open_the_stream_only_where_it_is_served_well(user, settings, redis_url, override, streams):
+    """The embedded default (one process, few threads) polls the badge; servers with Redis stream it."""
+    settings.REDIS_URL = redis_url
+    settings.SHEQU_NOTIFICATIONS_LIVE = {} if override is None else {"SSE": override}
+    page = _login(user).get("/inbox/settings/").content.decode()
+
+    assert ('data-stream="/inbox/stream/"' in page) is streams
+    assert 'data-badge="/inbox/badge/"' in page
