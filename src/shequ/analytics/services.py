@@ -96,7 +96,12 @@ def track(
     if mode == "inline":
         events_write([row])
         return
-    transaction.on_commit(lambda: _buffer().add(row))
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _buffer().add(row))
+    else:
+        # Outside a transaction there is nothing to wait for; asking on_commit would open a database
+        # connection (and health-check it) on pages that are otherwise served from the cache alone.
+        _buffer().add(row)
 
 
 def track_many(rows: list[dict[str, Any]]) -> None:

@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import TypeAdapter
 
 from shequ.accounts.api_auth import optional_user_auth
-from shequ.catalog import fragment_cache, http_cache, product_detail, selectors, tracking
+from shequ.catalog import http_cache, product_detail, selectors, tracking
 from shequ.catalog.browse import parse_browse_query
 from shequ.catalog.schemas import (
     BannerOut,
@@ -30,6 +30,7 @@ from shequ.catalog.schemas import (
     TagOut,
 )
 from shequ.catalog.services import catalog_generation
+from shequ.core import fragment_cache
 
 router = Router(tags=["catalog"])
 

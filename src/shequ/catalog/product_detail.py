@@ -19,9 +19,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shequ.catalog import fragment_cache
 from shequ.catalog.models import SKU, Category, Product, ProductImage, ProductStatus, Tag
 from shequ.catalog.selectors import language
+from shequ.core import fragment_cache
 from shequ.core.errors import NotFound
 
 # Only this few left → "only N left"; above it the page just says "in stock" (exact stock is not published).

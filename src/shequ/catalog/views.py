@@ -21,12 +21,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from shequ.catalog import fragment_cache, http_cache, product_detail, selectors, tracking
+from shequ.catalog import http_cache, page_versions, product_detail, selectors, tracking
 from shequ.catalog.browse import BrowseQuery, parse_browse_query
 from shequ.catalog.services import catalog_generation
+from shequ.core import fragment_cache, page_cache
 from shequ.core.errors import DomainError, NotFound
 
 HOME_TTL = 60
+PAGE_TTL = 300
 LISTING_TTL = 300
 DEFAULT_PAGE_SIZE = 20
 SORTS = [
@@ -72,6 +74,13 @@ def _page(request: HttpRequest, template: str, context: dict, status: int = 200)
     return http_cache.page(render(request, template, context, status=status))
 
 
+def _shared_page(
+    request: HttpRequest, template: str, context: dict, *, key: str, ttl: int = LISTING_TTL
+) -> HttpResponse:
+    """A page that, for visitors without a session, depends only on ``key`` (its fragment's versioned key)."""
+    return http_cache.page(page_cache.render_page(request, template, context, key=key, ttl=ttl))
+
+
 def _fragment(html: str, status: int = 200) -> HttpResponse:
     return http_cache.page(HttpResponse(html, status=status))
 
@@ -97,7 +106,7 @@ def home(request: HttpRequest) -> HttpResponse:
     sections = _cached(
         key, lambda: render_to_string("catalog/_home_sections.html", {"sections": selectors.home_sections()}), HOME_TTL
     )
-    return _page(request, "catalog/home.html", {"sections_html": sections})
+    return _shared_page(request, "catalog/home.html", {"sections_html": sections}, key=key, ttl=HOME_TTL)
 
 
 @require_safe
@@ -106,7 +115,7 @@ def categories_view(request: HttpRequest) -> HttpResponse:
     tree = _cached(
         key, lambda: render_to_string("catalog/_category_tree.html", {"tree": selectors.category_tree()}), LISTING_TTL
     )
-    return _page(request, "catalog/categories.html", {"tree_html": tree})
+    return _shared_page(request, "catalog/categories.html", {"tree_html": tree}, key=key)
 
 
 # --- listings: category pages and search -----------------------------------------------------------------
@@ -245,7 +254,7 @@ PART_TEMPLATES = {"cards": "catalog/_cards.html", "results": "catalog/_results.h
 
 
 def _listing_response(
-    request: HttpRequest, hit: dict, part: str, template: str, *, canonical: str, extra: dict | None = None
+    request: HttpRequest, hit: dict, part: str, template: str, *, canonical: str, key: str, extra: dict | None = None
 ) -> HttpResponse:
     if part == "results":
         # The form sends empty fields too; the address bar gets the tidy URL of what is shown.
@@ -254,7 +263,7 @@ def _listing_response(
         return response
     if part != "page":
         return _fragment(hit["html"])
-    return _page(request, template, {"body": hit["html"], "title": hit["title"], **(extra or {})})
+    return _shared_page(request, template, {"body": hit["html"], "title": hit["title"], **(extra or {})}, key=key)
 
 
 def _listing_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
@@ -287,7 +296,7 @@ def category_view(request: HttpRequest, slug: str) -> HttpResponse:
         return _listing_error(request, exc)
     tracking.listing_viewed(request, query=query, result_count=hit["count"], context="category")
     canonical = _url(path, _params(query, context="category"))
-    return _listing_response(request, hit, part, "catalog/category.html", canonical=canonical)
+    return _listing_response(request, hit, part, "catalog/category.html", canonical=canonical, key=key)
 
 
 def _is_blank(query: BrowseQuery) -> bool:
@@ -318,7 +327,9 @@ def search_view(request: HttpRequest) -> HttpResponse:
             lambda: render_to_string("catalog/_search_landing.html", {"landing": selectors.search_landing()}),
             LISTING_TTL,
         )
-        return _page(request, "catalog/search.html", {"body": html, "query": query, "title": _("Search")})
+        return _shared_page(
+            request, "catalog/search.html", {"body": html, "query": query, "title": _("Search")}, key=key
+        )
     key = f"catalog:frag:search:{selectors.listing_generation()}:{lang}:{part}:{_digest(query)}"
 
     def build() -> dict:
@@ -333,7 +344,9 @@ def search_view(request: HttpRequest) -> HttpResponse:
         return _listing_error(request, exc)
     tracking.listing_viewed(request, query=query, result_count=hit["count"], context="search")
     canonical = _url(path, _params(query, context="search"))
-    return _listing_response(request, hit, part, "catalog/search.html", canonical=canonical, extra={"query": query})
+    return _listing_response(
+        request, hit, part, "catalog/search.html", canonical=canonical, key=key, extra={"query": query}
+    )
 
 
 @require_safe
@@ -407,7 +420,8 @@ def product_view(request: HttpRequest, slug: str) -> HttpResponse:
         "canonical": reverse("catalog:product", args=[ref.slug]),
         **{name: template for name, template in OPTIONAL_PRODUCT_TEMPLATES.items() if _template_exists(template)},
     }
-    return _page(request, "catalog/product.html", context)
+    key = f"pd:{ref.id}:{ref.version}:{page_versions.product_page_versions(ref.id)}:{selected}"
+    return _shared_page(request, "catalog/product.html", context, key=key, ttl=PAGE_TTL)
 
 
 @require_safe

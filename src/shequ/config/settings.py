@@ -126,6 +126,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Keep each thread's connection: opening one runs the PRAGMAs above, which cost more than most requests.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
     if env.bool("DATABASE_POOL", default=False):

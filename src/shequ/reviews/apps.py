@@ -8,8 +8,11 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews and Q&A")
 
     def ready(self) -> None:
+        from shequ.catalog import page_versions
         from shequ.core import personal_data, seeding
-        from shequ.reviews import data_rights, seed
+        from shequ.reviews import cache, data_rights, seed
+
+        page_versions.register("reviews", cache.product_version)
 
         # After orders.demo (40) and after-sales (45): reviews need completed orders.
         seeding.register_seeder("reviews.demo", seed.seed_reviews, order=60)

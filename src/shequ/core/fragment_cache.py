@@ -1,5 +1,6 @@
-"""Two-level cache for what never changes under its key: a product's detail, JSON and page HTML are cached under
-keys that contain the product's version, so an entry is either right or no longer asked for.
+"""Two-level cache for what never changes under its key: a product's detail, JSON and page HTML (and whole pages,
+see page_cache.py) are cached under keys that contain the versions they depend on, so an entry is either right
+or no longer asked for.
 
 Level one is a small in-process LRU (per gunicorn worker), level two the shared cache (Redis in production).
 With Redis, every shared-cache read costs a round trip and a fresh client object in Django's backend, so the hot

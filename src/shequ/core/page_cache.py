@@ -1,0 +1,67 @@
+"""Whole-page cache for visitors who bring no session: the page they get is the same for all of them.
+
+Most storefront traffic is people arriving from a shared link or a search engine with no session yet; for them
+a product or listing page depends only on the URL, the language and the data's versions, so it is rendered
+once and then served from ``fragment_cache`` (in-process, then the shared cache) without touching a template.
+The one per-visitor piece, the CSRF token, is rendered as a placeholder and filled in per response.
+
+Anyone with a session (logged in, a guest cart, a flash message waiting) gets the page rendered for them, as
+before: what they see can differ from the shared copy. The key must name every version the page depends on;
+callers pass them in ``key``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from shequ.core import fragment_cache
+
+# Letters and digits only, so escaping in any template context leaves it as it is.
+CSRF_PLACEHOLDER = "csrfPlaceholder0d6b1f4e9a27c358"
+MAX_PATH = 512
+
+
+def shareable(request: HttpRequest) -> bool:
+    """Whether this request would get the same page as any other sending the same URL and language."""
+    if request.method not in ("GET", "HEAD") or request.headers.get("HX-Request"):
+        return False
+    if len(request.get_full_path()) > MAX_PATH:
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies
+
+
+def render_page(
+    request: HttpRequest,
+    template: str,
+    context: dict | Callable[[], dict],
+    *,
+    key: str,
+    ttl: int,
+    status: int = 200,
+) -> HttpResponse:
+    """``render(request, template, context)``, served from the shared copy when the visitor has no session.
+
+    ``key`` names the page and every version it depends on (the URL and language are added here); ``context``
+    may be a callable so that a cache hit does not even build it.
+    """
+    if not shareable(request):
+        return render(request, template, context() if callable(context) else context, status=status)
+    path = hashlib.blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
+    cache_key = f"page:{key}:{get_language()}:{path}"
+
+    def build() -> str:
+        values = context() if callable(context) else context
+        return render_to_string(template, {**values, "csrf_token": CSRF_PLACEHOLDER}, request)
+
+    html = fragment_cache.get_or_build(cache_key, build, ttl)
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)), status=status)
