@@ -118,5 +118,5 @@ def user_api(user, api_for) -> ApiClient:
 @pytest.fixture
 def web_client(user) -> Client:
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="shequ.accounts.auth_backend.CachedModelBackend")
     return client

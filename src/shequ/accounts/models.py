@@ -93,6 +93,28 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.nickname
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self._forget_cached()
+
+    def delete(self, *args, **kwargs):
+        pk = self.pk
+        result = super().delete(*args, **kwargs)
+        self._forget_cached(pk)
+        return result
+
+    def _forget_cached(self, pk=None) -> None:
+        """Drop the copy the session backend keeps (auth_backend.py), now and again once this commits, so a
+        request that read the old row in between cannot keep it."""
+        from django.core.cache import cache
+        from django.db import transaction
+
+        from shequ.accounts.auth_backend import user_cache_key
+
+        key = user_cache_key(pk or self.pk)
+        cache.delete(key)
+        transaction.on_commit(lambda: cache.delete(key))
+
     @property
     def phone_masked(self) -> str:
         from shequ.accounts.phones import mask_phone

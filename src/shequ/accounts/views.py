@@ -20,7 +20,7 @@ from shequ.core.clients import client_ip
 from shequ.core.errors import DomainError
 from shequ.core.web import add_domain_error, safe_next
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "shequ.accounts.auth_backend.CachedModelBackend"
 
 
 def _login(request: HttpRequest, user) -> None:

@@ -204,7 +204,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- Auth -----------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Logins go through the cached backend; sessions made before it (naming ModelBackend) keep working.
+AUTHENTICATION_BACKENDS = [
+    "shequ.accounts.auth_backend.CachedModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
