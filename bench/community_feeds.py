@@ -3,7 +3,11 @@
 Like bench/catalog_load.py it serves the site with ``shequ serve`` (gunicorn) and drives it with wrk; every
 request of a logged-in scenario carries the session cookie of one of ``--viewers`` sampled users (sessions are
 made here, in the same Redis the server uses), so the following feed is each viewer's own. Prints requests/s
-and p50/p95/p99 per scenario, the load average before and after, and the database and cache in use.
+and p50/p95/p99 per scenario, the load average before and after, and the database and cache in use. On a shared
+machine latency depends on what else runs, so it also prints the CPU the server spent per request ("cpu ms app+db":
+gunicorn workers, and the PostgreSQL backends of this database, read from /proc; Linux only): those figures
+move much less with the neighbours' load. Two idle cores serve at most about 2000 / (app + db + ~0.3 for wrk
+and Redis) requests per second.
 
 With the data of bench/generate_community.py (100,000 users, 1,000,000 posts):
 
@@ -126,7 +130,7 @@ def prepare(args: argparse.Namespace) -> tuple[dict[str, list[str]], str]:
     for user in User.objects.filter(pk__in=viewer_ids).only("pk", "password"):
         session = store_class()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "shequ.accounts.auth_backend.CachedModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.save()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
@@ -154,7 +158,52 @@ def prepare(args: argparse.Namespace) -> tuple[dict[str, list[str]], str]:
         f"database {database}, cache {cache}; {len(cookies)} viewers; "
         f"{args.connections} connections, {args.duration}s per scenario"
     )
-    return paths, about
+    return paths, about, settings.DATABASES["default"].get("NAME", "")
+
+
+def server_cpu(server_pid: int, database: str) -> dict[int, tuple[str, float]]:
+    """CPU seconds (user + system) so far of each process of the server's tree ("app") and of each PostgreSQL
+    backend serving ``database`` ("db"), by pid (Linux /proc; empty elsewhere)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    table: dict[int, tuple[int, float, bool]] = {}
+    try:
+        entries = list(Path("/proc").iterdir())
+    except OSError:
+        return {}
+    for entry in entries:
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        is_db = cmdline.startswith("postgres: ") and f" {database} " in cmdline
+        table[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick, is_db)
+
+    def in_server(pid: int) -> bool:
+        while pid and pid in table:
+            if pid == server_pid:
+                return True
+            pid = table[pid][0]
+        return False
+
+    out = {}
+    for pid, (_, cpu, is_db) in table.items():
+        if is_db:
+            out[pid] = ("db", cpu)
+        elif in_server(pid):
+            out[pid] = ("app", cpu)
+    return out
+
+
+def cpu_used(before: dict, after: dict) -> tuple[float, float]:
+    """CPU seconds (app, db) spent between two ``server_cpu`` samples by the processes alive at the end."""
+    used = {"app": 0.0, "db": 0.0}
+    for pid, (kind, cpu) in after.items():
+        used[kind] += max(0.0, cpu - before.get(pid, (kind, 0.0))[1])
+    return used["app"], used["db"]
 
 
 def run_wrk(args, name: str, lines: list[str], workdir: Path, duration: int, *, sequential: bool = False) -> dict:
@@ -172,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
-    paths, about = prepare(args)
+    paths, about, database = prepare(args)
     print(about)
     print("load average before: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
     server = start_server(args)
@@ -187,7 +236,11 @@ def main(argv: list[str] | None = None) -> int:
                 if not args.cold:
                     run_wrk(args, f"{name}-warm", paths[name], workdir, args.warmup, sequential=True)
                 load = os.getloadavg()[0]
+                cpu_before = server_cpu(server.pid, database)
                 result = run_wrk(args, name, paths[name], workdir, args.duration)
+                app, db = cpu_used(cpu_before, server_cpu(server.pid, database))
+                per_request = 1000 / max(1, result["requests"])
+                cpu_ms = (app * per_request, db * per_request)
                 errors = sum(result[k] for k in result if k.startswith("errors_"))
                 rows.append(
                     (
@@ -198,13 +251,17 @@ def main(argv: list[str] | None = None) -> int:
                         result["p99"] / 1000,
                         errors,
                         load,
+                        cpu_ms,
                     )
                 )
     finally:
         stop_server(server)
-    print(f"{'scenario':15} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>7} {'load1':>6}")
-    for name, rps, p50, p95, p99, errors, load in rows:
-        print(f"{name:15} {rps:7.0f} {p50:7.1f} {p95:7.1f} {p99:7.1f} {errors:7d} {load:6.2f}")
+    heads = ("req/s", "p50 ms", "p95 ms", "p99 ms", "errors")
+    print(f"{'scenario':15} " + " ".join(f"{h:>7}" for h in heads) + f" {'load1':>6} {'cpu ms app+db':>13}")
+    for name, rps, p50, p95, p99, errors, load, (app_ms, db_ms) in rows:
+        print(
+            f"{name:15} {rps:7.0f} {p50:7.1f} {p95:7.1f} {p99:7.1f} {errors:7d} {load:6.2f} {app_ms:6.2f}+{db_ms:<6.2f}"
+        )
     print("load average after: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
     return 0
 

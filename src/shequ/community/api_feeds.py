@@ -5,10 +5,8 @@ Each answers ``{"items": [post card], "next_cursor": "…" | null}``; pass ``cur
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
@@ -16,7 +14,7 @@ from shequ.accounts.api_auth import optional_user_auth, user_auth
 from shequ.accounts.schemas import ErrorOut
 from shequ.analytics.services import track
 from shequ.catalog.tracking import subject
-from shequ.community import feeds
+from shequ.community import feed_render, feeds
 from shequ.community.feeds_search import community_search
 
 router = Router(tags=["community"])
@@ -146,19 +144,16 @@ def _viewer(request: HttpRequest):
     return user if user is not None and user.is_authenticated else None
 
 
-def _out(page: feeds.FeedPage) -> HttpResponse:
-    """The page as JSON, serialised directly: the cards are plain dicts already, and validating 20 nested
-    cards against the schema again would cost more than building them (the schema documents the shape)."""
-    body = {"items": [card_out(card) for card in page.items], "next_cursor": page.next_cursor}
-    return HttpResponse(
-        json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False), content_type="application/json; charset=utf-8"
-    )
+def _out(page: feeds.FeedSlice) -> HttpResponse:
+    """The page as JSON, assembled from each card's cached JSON and its fresh counters (feed_render): not
+    validated against the schema again, which would cost more than building it (the schema documents it)."""
+    return HttpResponse(feed_render.page_json(page), content_type="application/json; charset=utf-8")
 
 
 @router.get("/following", response={200: FeedOut, **ERRORS}, auth=user_auth, summary="Following feed")
 def following(request: HttpRequest, params: Query[FeedQuery]):
     """Posts of the people, topics and circles you follow (and your own), newest first."""
-    page = feeds.feed_following(viewer=_viewer(request), cursor=params.cursor, limit=params.limit)
+    page = feeds.following_slice(viewer=_viewer(request), cursor=params.cursor, limit=params.limit)
     track(subject(request), "feed_view", {"feed": "following", "more": bool(params.cursor), "via": "api"})
     return _out(page)
 
@@ -166,7 +161,7 @@ def following(request: HttpRequest, params: Query[FeedQuery]):
 @router.get("/hot", response={200: FeedOut, **ERRORS}, auth=optional_user_auth, summary="Hot feed")
 def hot(request: HttpRequest, params: Query[FeedQuery]):
     """Public posts by time-decayed engagement (likes, comments, favourites, shares)."""
-    page = feeds.feed_hot(viewer=_viewer(request), cursor=params.cursor, limit=params.limit)
+    page = feeds.hot_slice(viewer=_viewer(request), cursor=params.cursor, limit=params.limit)
     track(subject(request), "feed_view", {"feed": "hot", "more": bool(params.cursor), "via": "api"})
     return _out(page)
 
@@ -174,7 +169,7 @@ def hot(request: HttpRequest, params: Query[FeedQuery]):
 @router.get("/latest", response={200: FeedOut, **ERRORS}, auth=optional_user_auth, summary="Latest feed")
 def latest(request: HttpRequest, params: Query[FeedQuery]):
     """Public posts, newest first."""
-    page = feeds.feed_latest(viewer=_viewer(request), cursor=params.cursor, limit=params.limit)
+    page = feeds.latest_slice(viewer=_viewer(request), cursor=params.cursor, limit=params.limit)
     track(subject(request), "feed_view", {"feed": "latest", "more": bool(params.cursor), "via": "api"})
     return _out(page)
 
@@ -182,7 +177,7 @@ def latest(request: HttpRequest, params: Query[FeedQuery]):
 @router.get("/topics/{topic_id}", response={200: FeedOut, **ERRORS}, auth=optional_user_auth, summary="Topic feed")
 def topic(request: HttpRequest, topic_id: int, params: Query[SortedFeedQuery]):
     """Public posts of one topic, ``sort`` latest or hot."""
-    page = feeds.feed_topic(
+    page = feeds.topic_slice(
         topic_id=topic_id, sort=params.sort, viewer=_viewer(request), cursor=params.cursor, limit=params.limit
     )
     track(subject(request), "feed_view", {"feed": "topic", "topic_id": topic_id, "sort": params.sort, "via": "api"})
@@ -192,7 +187,7 @@ def topic(request: HttpRequest, topic_id: int, params: Query[SortedFeedQuery]):
 @router.get("/circles/{circle_id}", response={200: FeedOut, **ERRORS}, auth=optional_user_auth, summary="Circle feed")
 def circle(request: HttpRequest, circle_id: int, params: Query[SortedFeedQuery]):
     """Public posts of one circle, ``sort`` latest or hot."""
-    page = feeds.feed_circle(
+    page = feeds.circle_slice(
         circle_id=circle_id, sort=params.sort, viewer=_viewer(request), cursor=params.cursor, limit=params.limit
     )
     track(subject(request), "feed_view", {"feed": "circle", "circle_id": circle_id, "sort": params.sort, "via": "api"})

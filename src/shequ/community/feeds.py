@@ -1,13 +1,19 @@
 """Feeds: following, hot and latest, and the feeds of one topic or circle, with opaque keyset cursors.
 
-Every feed chooses post ids with ONE query and then builds cards (``feed_cards``): public cards are shared
-between viewers for ``CARD_TTL`` seconds in the cache (one ``get_many``), the rest come from the content
-module's ``post_cards`` (a fixed number of queries: posts, images, products, topics, badges, the viewer's
-likes/favourites, blocks), and the viewer's likes and favourites on shared cards are two more queries. So a
-page costs the same number of queries whatever its size (asserted in the tests) and a warm page is about
-five round trips; the following feed adds up to three cached reads (whom the viewer follows, which topics,
-which circles). A shared card never holds the author's User row, only nickname and avatar; counters on it
-may be ``CARD_TTL`` seconds old, edits and deletions drop it at once (feeds_handlers).
+Every feed chooses candidate ids with ONE query (or from the cache: the first page of hot and latest, shared
+by everyone, ``TOP_TTL``; a viewer's following first page, ``FOLLOWING_TTL``), then ONE query
+(``feed_state.post_states``) says for each candidate whether this viewer may see it now (status, visibility,
+author's privacy setting, blocks, follows) and gives its exact counters and the viewer's like and favourite.
+What a card shows is cached per post version and language (``feed_cards`` here for PostCards,
+``feed_render`` for the HTML and JSON the pages and API serve). How promptly things show:
+
+* deletions, hiding, blocks, privacy changes, likes/comments/favourites/shares (counts and the viewer's own
+  state), edits of text, photos, products or visibility: on the next request;
+* a new post: at once in latest/hot and in the author's own following feed; in followers' following feeds
+  within ``FOLLOWING_TTL`` (20 s); hot order after new engagement: within ``TOP_TTL["hot"]`` (15 s);
+* the author's nickname, avatar and badges and the products' names on a card: within ``CARD_TTL`` (10 min).
+
+A page costs the same number of queries whatever its size (asserted in the tests).
 
 Ordering and cursors
     latest / following: ``(published_at, id)`` descending; hot: ``(hot_score, id)`` descending. The cursor is
@@ -52,13 +58,15 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from django.core.cache import cache
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from shequ.community.models import ContentStatus, Favourite, Post, PostLike, Visibility
-from shequ.community.selectors.cards import PostCard, post_cards
+from shequ.community.feed_state import PostState, post_states, visible_in_feed
+from shequ.community.models import ContentStatus, Post, Visibility
+from shequ.community.selectors.cards import PostCard, cards_for_posts
+from shequ.community.selectors.posts import post_base_queryset
 from shequ.community.social import selectors as social
 from shequ.core.errors import InvalidInput
 
@@ -70,8 +78,14 @@ MAX_TOPICS = 200
 MAX_CIRCLES = 200
 FEED_SOURCES_TTL = 120  # seconds; a new follow invalidates at once
 _SOURCES_KEY = "feeds:sources:v1:{user_id}"
-_CARD_KEY = "feeds:card:v1:{pk}"
-CARD_TTL = 20  # seconds a public card (counters, text) may be shown from the cache
+_FOLLOWING_KEY = "feeds:following:v1:{user_id}"
+FOLLOWING_TTL = 20  # seconds others' new posts may take to reach a follower's first page; one's own: at once
+_CARD_KEY = "feeds:{kind}:v2:{lang}:{pk}:{version}"
+CARD_TTL = 600  # seconds what a card shows of its author (nickname, avatar, badges) and products may be old
+_TOP_KEY = "feeds:top:v1:{kind}"
+TOP_TTL = {"hot": 15, "latest": 10}  # seconds; publishing, editing or removing a post drops them at once
+SLACK = 10  # candidates beyond the page size, for the posts a viewer may not see
+TOP_SIZE = MAX_LIMIT + SLACK + 1
 _FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
 _MAX_ID = 2**63 - 1
 
@@ -170,8 +184,14 @@ def feed_sources(*, user_id: int) -> FeedSources:
 
 
 def feed_sources_invalidate(*, user_id: int) -> None:
-    """Forget the cached sources of ``user_id`` (after a follow, unfollow, topic follow, join or leave)."""
-    cache.delete(_SOURCES_KEY.format(user_id=user_id))
+    """Forget the cached sources of ``user_id`` (after a follow, unfollow, topic follow, join or leave), and
+    the candidates of their following feed's first page."""
+    cache.delete_many([_SOURCES_KEY.format(user_id=user_id), _FOLLOWING_KEY.format(user_id=user_id)])
+
+
+def following_first_page_forget(*, user_id: int) -> None:
+    """Forget the cached first-page candidates of ``user_id``'s following feed (after they post)."""
+    cache.delete(_FOLLOWING_KEY.format(user_id=user_id))
 
 
 # --- choosing ids ---------------------------------------------------------------------------------------------
@@ -206,22 +226,83 @@ def _ordered(queryset, sort: FeedSort):
     return queryset.order_by("-published_at", "-id").values_list("id", "published_at")
 
 
-def _position(sort: FeedSort, row) -> _Position:
+def _row(sort: FeedSort, row) -> tuple[int, float | int]:
+    """(id, sort key as a plain number): hot score, or published time in microseconds."""
     pk, key = row
-    if sort == "hot":
-        return _Position(float(key), int(pk))
-    return _Position(_to_micros(key), int(pk))
+    return (int(pk), float(key)) if sort == "hot" else (int(pk), _to_micros(key))
 
 
-def _page(kind: str, sort: FeedSort, rows: list, limit: int, viewer) -> FeedPage:
-    """Cards for the first ``limit`` rows; a cursor when there was one more row."""
-    more = len(rows) > limit
-    rows = rows[:limit]
-    cursor = encode_cursor(kind, _position(sort, rows[-1])) if more else None
-    return FeedPage(items=feed_cards(post_ids=[row[0] for row in rows], viewer=viewer), next_cursor=cursor)
+def _position(row: tuple[int, float | int]) -> _Position:
+    return _Position(row[1], row[0])
 
 
-# --- cards, shared between viewers for a few seconds ---------------------------------------------------------
+@dataclass
+class FeedSlice:
+    """One page of a feed as the viewer may see it: the posts' fresh states in feed order, and the cursor."""
+
+    states: list[PostState]
+    next_cursor: str | None
+
+    @property
+    def items(self) -> list[PostState]:
+        return self.states
+
+
+def _take(kind: str, rows: list[tuple[int, float | int]], requested: int, limit: int, viewer_id) -> FeedSlice:
+    """The first ``limit`` of ``rows`` (candidates in feed order, up to ``requested``) the viewer may see.
+
+    One query (``post_states``) decides for all candidates at once. The candidates include ``SLACK`` more than
+    the page needs, so a few posts the viewer may not see (blocked or followers-only authors…) do not shorten
+    the page; the cursor is the position of the last candidate *considered*, so nothing is skipped or repeated
+    and a page may be short (never wrong) when many candidates in a row are hidden from this viewer."""
+    window = rows if len(rows) < requested else rows[:-1]
+    states = post_states(post_ids=[row[0] for row in window], viewer_id=viewer_id)
+    kept: list[PostState] = []
+    last = -1
+    for index, row in enumerate(window):
+        last = index
+        state = states.get(row[0])
+        if state is not None and visible_in_feed(state, viewer_id=viewer_id):
+            kept.append(state)
+            if len(kept) == limit:
+                break
+    more = last >= 0 and last + 1 < len(rows)
+    return FeedSlice(states=kept, next_cursor=encode_cursor(kind, _position(window[last])) if more else None)
+
+
+def _public_rows(queryset, position: _Position | None, sort: FeedSort, count: int) -> list:
+    queryset = _published(queryset).filter(visibility=Visibility.PUBLIC)
+    return [_row(sort, row) for row in _ordered(_after(queryset, position, sort=sort), sort)[:count]]
+
+
+def _top_rows(kind: FeedSort, count: int) -> list:
+    """The first candidates of the hot or latest feed, the same for everyone: cached for ``TOP_TTL`` seconds
+    and dropped whenever a post is published, edited or removed (feeds_handlers). Only ids and sort keys:
+    who may see what is decided per viewer afterwards."""
+    key = _TOP_KEY.format(kind=kind)
+    rows = cache.get(key)
+    if not isinstance(rows, list):
+        rows = _public_rows(Post.objects.all(), None, kind, TOP_SIZE)
+        cache.set(key, rows, TOP_TTL[kind])
+    return rows[:count]
+
+
+def feed_top_forget() -> None:
+    """Drop the cached first candidates of the hot and latest feeds (after a post is published, edited or
+    removed), so a new post is at the top of "latest" on the next page view."""
+    cache.delete_many([_TOP_KEY.format(kind=kind) for kind in TOP_TTL])
+
+
+def _public_slice(queryset, *, viewer, kind: str, sort: FeedSort, cursor, limit, top: bool = False) -> FeedSlice:
+    limit = _limit(limit)
+    position = decode_cursor(kind, cursor)
+    requested = limit + SLACK + 1
+    from_top = top and position is None
+    rows = _top_rows(sort, requested) if from_top else _public_rows(queryset, position, sort, requested)
+    return _take(kind, rows, requested, limit, _viewer_id(viewer))
+
+
+# --- cards, shared between viewers ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -246,17 +327,6 @@ class AuthorSnapshot:
         return self.pk
 
 
-def _shareable(card: PostCard) -> bool:
-    """A card every viewer sees the same (but for likes): published, public, author's posts public."""
-    if card.status != ContentStatus.PUBLISHED or card.visibility != Visibility.PUBLIC:
-        return False
-    try:
-        setting = card.author.privacy.posts_visibility
-    except ObjectDoesNotExist:
-        setting = Visibility.PUBLIC
-    return setting == Visibility.PUBLIC
-
-
 def _snapshot(card: PostCard) -> PostCard:
     author = card.author
     try:
@@ -266,67 +336,86 @@ def _snapshot(card: PostCard) -> PostCard:
     return replace(card, author=AuthorSnapshot(author.pk, author.nickname, avatar), liked=False, favourited=False)
 
 
+def card_cache_key(state: PostState, kind: str = "card") -> str:
+    """The cache key of something shown for this post: per version of the post and per language, so an edit
+    (or a publish, hide, delete) is never shown stale, and product names come in the reader's language."""
+    return _CARD_KEY.format(kind=kind, lang=get_language() or "", pk=state.id, version=state.version)
+
+
 def feed_card_forget(*, post_id: int) -> None:
-    """Drop a post's shared card (after an edit, a deletion or hiding)."""
-    cache.delete(_CARD_KEY.format(pk=int(post_id)))
+    """Kept for callers of the old card cache: cards are now keyed by the post's version, so an edit, a
+    deletion or hiding needs nothing dropped; the feeds' first pages are (``feed_top_forget``)."""
+    feed_top_forget()
 
 
-def feed_cards(*, post_ids: list[int], viewer=None) -> list[PostCard]:
-    """Cards for these posts in order. Public cards are shared between viewers for ``CARD_TTL`` seconds (one
-    cache read for the page); what is not cached is built by ``post_cards`` (fixed number of queries); the
-    viewer's likes and favourites are two more queries. Visibility and blocks were applied when the ids were
-    chosen; a cached card's counters may be up to ``CARD_TTL`` old (the post page is exact)."""
-    ids = [int(i) for i in dict.fromkeys(post_ids)]
-    if not ids:
+def build_cards(post_ids: list[int]) -> dict[int, PostCard]:
+    """Cards (display data only, no viewer state) for these posts, in a fixed number of queries."""
+    posts = list(post_base_queryset().filter(pk__in=post_ids))
+    return {card.id: card for card in cards_for_posts(posts=posts, viewer_id=None)}
+
+
+def feed_cards(*, states: list[PostState], viewer=None) -> list[PostCard]:
+    """Cards for posts whose visibility was already checked (``post_states``), in order.
+
+    What the card shows is shared between viewers in the cache (one ``get_many``; per post version and
+    language, ``CARD_TTL`` seconds; the author only as nickname and avatar); counters and the viewer's like and
+    favourite come from the fresh ``states``. What is not cached is built in a fixed number of queries."""
+    if not states:
         return []
-    keys = {pk: _CARD_KEY.format(pk=pk) for pk in ids}
+    keys = {state.id: card_cache_key(state) for state in states}
     cached = cache.get_many(list(keys.values()))
-    missing = [pk for pk in ids if keys[pk] not in cached]
-    built = {card.id: card for card in post_cards(post_ids=missing, viewer=viewer)} if missing else {}
-    fresh = {keys[card.id]: _snapshot(card) for card in built.values() if _shareable(card)}
-    if fresh:
+    missing = [state.id for state in states if keys[state.id] not in cached]
+    if missing:
+        fresh = {keys[pk]: _snapshot(card) for pk, card in build_cards(missing).items()}
         cache.set_many(fresh, CARD_TTL)
-    viewer_id = _viewer_id(viewer)
-    liked: set[int] = set()
-    favourited: set[int] = set()
-    shared_ids = [pk for pk in ids if pk not in built and keys[pk] in cached]
-    if viewer_id is not None and shared_ids:
-        liked = set(
-            PostLike.objects.filter(user_id=viewer_id, post_id__in=shared_ids).values_list("post_id", flat=True)
-        )
-        favourited = set(
-            Favourite.objects.filter(user_id=viewer_id, post_id__in=shared_ids).values_list("post_id", flat=True)
-        )
+        cached.update(fresh)
     cards = []
-    for pk in ids:
-        if pk in built:
-            cards.append(built[pk])
-        elif keys[pk] in cached:
-            cards.append(replace(cached[keys[pk]], liked=pk in liked, favourited=pk in favourited))
+    for state in states:
+        card = cached.get(keys[state.id])
+        if card is not None:
+            cards.append(
+                replace(
+                    card,
+                    status=state.status,
+                    visibility=state.visibility,
+                    like_count=state.like_count,
+                    comment_count=state.comment_count,
+                    favourite_count=state.favourite_count,
+                    share_count=state.share_count,
+                    liked=state.liked,
+                    favourited=state.favourited,
+                )
+            )
     return cards
 
 
-def _public_ids(queryset, *, viewer, kind: str, sort: FeedSort, cursor: str | None, limit: int | None) -> FeedPage:
-    limit = _limit(limit)
-    position = decode_cursor(kind, cursor)
-    viewer_id = _viewer_id(viewer)
-    queryset = _published(queryset).filter(visibility=Visibility.PUBLIC)
-    if viewer_id is not None:
-        blocked = social.blocked_user_ids(user_id=viewer_id)
-        if blocked:
-            queryset = queryset.exclude(author_id__in=sorted(blocked))
-    rows = list(_ordered(_after(queryset, position, sort=sort), sort)[: limit + 1])
-    return _page(kind, sort, rows, limit, viewer)
+def _page(piece: FeedSlice, viewer) -> FeedPage:
+    return FeedPage(items=feed_cards(states=piece.states, viewer=viewer), next_cursor=piece.next_cursor)
+
+
+# --- the feeds --------------------------------------------------------------------------------------------------
+
+
+def hot_slice(*, viewer=None, cursor: str | None = None, limit: int | None = DEFAULT_LIMIT) -> FeedSlice:
+    return _public_slice(
+        Post.objects.all(), viewer=viewer, kind="hot", sort="hot", cursor=cursor, limit=limit, top=True
+    )
+
+
+def latest_slice(*, viewer=None, cursor: str | None = None, limit: int | None = DEFAULT_LIMIT) -> FeedSlice:
+    return _public_slice(
+        Post.objects.all(), viewer=viewer, kind="latest", sort="latest", cursor=cursor, limit=limit, top=True
+    )
 
 
 def feed_hot(*, viewer=None, cursor: str | None = None, limit: int | None = DEFAULT_LIMIT) -> FeedPage:
     """Public posts by hot score (time-decayed engagement), best first."""
-    return _public_ids(Post.objects.all(), viewer=viewer, kind="hot", sort="hot", cursor=cursor, limit=limit)
+    return _page(hot_slice(viewer=viewer, cursor=cursor, limit=limit), viewer)
 
 
 def feed_latest(*, viewer=None, cursor: str | None = None, limit: int | None = DEFAULT_LIMIT) -> FeedPage:
     """Public posts, newest first."""
-    return _public_ids(Post.objects.all(), viewer=viewer, kind="latest", sort="latest", cursor=cursor, limit=limit)
+    return _page(latest_slice(viewer=viewer, cursor=cursor, limit=limit), viewer)
 
 
 def _sort(sort: str) -> FeedSort:
@@ -335,44 +424,67 @@ def _sort(sort: str) -> FeedSort:
     return sort  # type: ignore[return-value]
 
 
+def topic_slice(
+    *, topic_id: int, sort: str = "hot", viewer=None, cursor: str | None = None, limit: int | None = DEFAULT_LIMIT
+) -> FeedSlice:
+    sort = _sort(sort)
+    queryset = Post.objects.filter(topics__id=int(topic_id))
+    return _public_slice(queryset, viewer=viewer, kind=f"t{sort}", sort=sort, cursor=cursor, limit=limit)
+
+
+def circle_slice(
+    *, circle_id: int, sort: str = "latest", viewer=None, cursor: str | None = None, limit: int | None = DEFAULT_LIMIT
+) -> FeedSlice:
+    sort = _sort(sort)
+    queryset = Post.objects.filter(circle_id=int(circle_id))
+    return _public_slice(queryset, viewer=viewer, kind=f"c{sort}", sort=sort, cursor=cursor, limit=limit)
+
+
 def feed_topic(
     *, topic_id: int, sort: str = "hot", viewer=None, cursor: str | None = None, limit: int | None = DEFAULT_LIMIT
 ) -> FeedPage:
     """Public posts of one topic, hot or latest first."""
-    sort = _sort(sort)
-    queryset = Post.objects.filter(topics__id=int(topic_id))
-    return _public_ids(queryset, viewer=viewer, kind=f"t{sort}", sort=sort, cursor=cursor, limit=limit)
+    return _page(topic_slice(topic_id=topic_id, sort=sort, viewer=viewer, cursor=cursor, limit=limit), viewer)
 
 
 def feed_circle(
     *, circle_id: int, sort: str = "latest", viewer=None, cursor: str | None = None, limit: int | None = DEFAULT_LIMIT
 ) -> FeedPage:
     """Public posts of one circle, hot or latest first."""
-    sort = _sort(sort)
-    queryset = Post.objects.filter(circle_id=int(circle_id))
-    return _public_ids(queryset, viewer=viewer, kind=f"c{sort}", sort=sort, cursor=cursor, limit=limit)
+    return _page(circle_slice(circle_id=circle_id, sort=sort, viewer=viewer, cursor=cursor, limit=limit), viewer)
+
+
+def following_slice(*, viewer, cursor: str | None = None, limit: int | None = DEFAULT_LIMIT) -> FeedSlice:
+    limit = _limit(limit)
+    position = decode_cursor("following", cursor)
+    viewer_id = _viewer_id(viewer)
+    if viewer_id is None:
+        return FeedSlice(states=[], next_cursor=None)
+    requested = limit + SLACK + 1
+    cacheable = position is None and limit == DEFAULT_LIMIT
+    key = _FOLLOWING_KEY.format(user_id=viewer_id)
+    rows = cache.get(key) if cacheable else None
+    if not isinstance(rows, list):
+        sources = feed_sources(user_id=viewer_id)
+        authors = list(dict.fromkeys((viewer_id, *sources.authors)))
+        if connection.vendor == "postgresql":
+            found = _following_rows_postgres(authors, sources, position, requested)
+        else:
+            found = _following_rows_portable(authors, sources, position, requested)
+        rows = [_row("latest", row) for row in found]
+        if cacheable:
+            cache.set(key, rows, FOLLOWING_TTL)
+    return _take("following", rows, requested, limit, viewer_id)
 
 
 def feed_following(*, viewer, cursor: str | None = None, limit: int | None = DEFAULT_LIMIT) -> FeedPage:
     """Posts of the people, topics and circles ``viewer`` follows (and the viewer's own), newest first.
 
     Private ("only me") posts are not in any feed, the author's own included: they are on the profile."""
-    limit = _limit(limit)
-    position = decode_cursor("following", cursor)
-    viewer_id = _viewer_id(viewer)
-    if viewer_id is None:
-        return FeedPage(items=[], next_cursor=None)
-    sources = feed_sources(user_id=viewer_id)
-    blocked = social.blocked_user_ids(user_id=viewer_id)
-    authors = [a for a in dict.fromkeys((viewer_id, *sources.authors)) if a not in blocked]
-    if connection.vendor == "postgresql":
-        rows = _following_rows_postgres(viewer_id, authors, sources, blocked, position, limit + 1)
-    else:
-        rows = _following_rows_portable(viewer_id, authors, sources, blocked, position, limit + 1)
-    return _page("following", "latest", rows, limit, viewer)
+    return _page(following_slice(viewer=viewer, cursor=cursor, limit=limit), viewer)
 
 
-def _following_rows_portable(viewer_id, authors, sources, blocked, position, count) -> list:
+def _following_rows_portable(authors, sources, position, count) -> list:
     """One ORM query (SQLite, the embedded default): the OR of the three sources."""
     mine = Q(author_id__in=authors) & ~Q(visibility=Visibility.PRIVATE)
     others = Q(pk__in=[])
@@ -381,12 +493,10 @@ def _following_rows_portable(viewer_id, authors, sources, blocked, position, cou
     if sources.circles:
         others |= Q(circle_id__in=sources.circles)
     queryset = _published(Post.objects.filter(mine | (others & Q(visibility=Visibility.PUBLIC))))
-    if blocked:
-        queryset = queryset.exclude(author_id__in=sorted(blocked))
     return list(_ordered(_after(queryset, position, sort="latest"), "latest")[:count])
 
 
-def _following_rows_postgres(viewer_id, authors, sources, blocked, position, count) -> list:
+def _following_rows_postgres(authors, sources, position, count) -> list:
     """One statement: LATERAL top-N per author and per circle, a walk of the newest posts for topics."""
     post = Post._meta.db_table
     through = Post.topics.through
@@ -398,8 +508,7 @@ def _following_rows_postgres(viewer_id, authors, sources, blocked, position, cou
     when = _from_micros(int(position.key)) if position else _FAR_FUTURE
     last_id = position.id if position else _MAX_ID
     after = "p.published_at <= %(when)s AND (p.published_at < %(when)s OR p.id < %(last_id)s)"
-    not_blocked = "AND NOT (p.author_id = ANY(%(blocked)s))" if blocked else ""
-    public = f"p.status = %(published)s AND p.visibility = %(public)s AND {after} {not_blocked}"
+    public = f"p.status = %(published)s AND p.visibility = %(public)s AND {after}"
     branches = [
         # The viewer's and followees' posts but private ones (followers-only posts are for us). The conditions
         # are exactly the partial index's, and only indexed columns are read: an index-only scan that stops
@@ -430,7 +539,6 @@ def _following_rows_postgres(viewer_id, authors, sources, blocked, position, cou
         "authors": authors,
         "circles": list(sources.circles),
         "topics": list(sources.topics),
-        "blocked": sorted(blocked),
         "published": ContentStatus.PUBLISHED,
         "public": Visibility.PUBLIC,
         "private": Visibility.PRIVATE,
@@ -443,12 +551,17 @@ def _following_rows_postgres(viewer_id, authors, sources, blocked, position, cou
         return db.fetchall()
 
 
+def feed_slice(*, kind: str, viewer=None, cursor: str | None = None, limit: int | None = DEFAULT_LIMIT) -> FeedSlice:
+    """One of the home tabs by name ("hot", "following" or "latest"), as post states (for feed_render)."""
+    if kind == "hot":
+        return hot_slice(viewer=viewer, cursor=cursor, limit=limit)
+    if kind == "following":
+        return following_slice(viewer=viewer, cursor=cursor, limit=limit)
+    if kind == "latest":
+        return latest_slice(viewer=viewer, cursor=cursor, limit=limit)
+    raise InvalidInput("invalid_feed", _("There is no such feed."))
+
+
 def feed(*, kind: str, viewer=None, cursor: str | None = None, limit: int | None = DEFAULT_LIMIT) -> FeedPage:
     """One of the home tabs by name: "hot", "following" or "latest"."""
-    if kind == "hot":
-        return feed_hot(viewer=viewer, cursor=cursor, limit=limit)
-    if kind == "following":
-        return feed_following(viewer=viewer, cursor=cursor, limit=limit)
-    if kind == "latest":
-        return feed_latest(viewer=viewer, cursor=cursor, limit=limit)
-    raise InvalidInput("invalid_feed", _("There is no such feed."))
+    return _page(feed_slice(kind=kind, viewer=viewer, cursor=cursor, limit=limit), viewer)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import select_template
 from django.urls import NoReverseMatch, reverse
@@ -16,15 +17,24 @@ from django.views.decorators.http import require_safe
 
 from shequ.analytics.services import track
 from shequ.catalog.tracking import subject
-from shequ.community import feeds
+from shequ.community import feed_render, feeds
 from shequ.community.feeds_search import community_search
 
 TABS = [("hot", _("Recommended")), ("following", pgettext_lazy("feed tab", "Following")), ("latest", _("Latest"))]
 CARD_TEMPLATES = ["community/_post_card.html", "community/feed_card.html"]
 
 
-def _card_template() -> str:
-    return select_template(CARD_TEMPLATES).template.name
+_chosen_template: list[str] = []
+
+
+def card_template() -> str:
+    """The card template in use (the content module's, or the feeds' own), looked up once per process."""
+    if not _chosen_template:
+        _chosen_template.append(select_template(CARD_TEMPLATES).template.name)
+    return _chosen_template[0]
+
+
+_card_template = card_template
 
 
 def _new_post_url() -> str:
@@ -48,13 +58,14 @@ def feed_home(request: HttpRequest) -> HttpResponse:
     if tab not in dict(TABS):
         tab = "hot"
     cursor = request.GET.get("cursor") or None
-    page = feeds.feed(kind=tab, viewer=request.user, cursor=cursor)
+    page = feeds.feed_slice(kind=tab, viewer=request.user, cursor=cursor)
     track(subject(request), "feed_view", {"feed": tab, "more": bool(cursor), "count": len(page.items)})
     path = reverse("community:feed")
     context = {
         "tab": tab,
         "tabs": TABS,
         "page": page,
+        "cards_html": feed_render.cards_html(page.states, csrf_token=get_token(request)),
         "post_card_template": _card_template(),
         "more_url": _more_url(path, {"tab": tab, "cursor": page.next_cursor}) if page.next_cursor else "",
         "needs_login": tab == "following" and not request.user.is_authenticated,
@@ -65,9 +76,13 @@ def feed_home(request: HttpRequest) -> HttpResponse:
     return render(request, "community/feed.html", context)
 
 
-def _fragment(request: HttpRequest, page: feeds.FeedPage, path: str, sort: str) -> HttpResponse:
+def _fragment(request: HttpRequest, page: feeds.FeedSlice, path: str, sort: str) -> HttpResponse:
     more = _more_url(path, {"sort": sort, "cursor": page.next_cursor}) if page.next_cursor else ""
-    context = {"page": page, "post_card_template": _card_template(), "more_url": more}
+    context = {
+        "page": page,
+        "cards_html": feed_render.cards_html(page.states, csrf_token=get_token(request)),
+        "more_url": more,
+    }
     return render(request, "community/feed_items.html", context)
 
 
@@ -75,7 +90,7 @@ def _fragment(request: HttpRequest, page: feeds.FeedPage, path: str, sort: str) 
 def feed_topic_items(request: HttpRequest, topic_id: int) -> HttpResponse:
     """Cards of one topic's feed (for the topic page's "load more")."""
     sort = request.GET.get("sort") or "hot"
-    page = feeds.feed_topic(topic_id=topic_id, sort=sort, viewer=request.user, cursor=request.GET.get("cursor"))
+    page = feeds.topic_slice(topic_id=topic_id, sort=sort, viewer=request.user, cursor=request.GET.get("cursor"))
     track(subject(request), "feed_view", {"feed": "topic", "topic_id": topic_id, "sort": sort, "more": True})
     return _fragment(request, page, reverse("community:feed_topic", args=[topic_id]), sort)
 
@@ -84,7 +99,7 @@ def feed_topic_items(request: HttpRequest, topic_id: int) -> HttpResponse:
 def feed_circle_items(request: HttpRequest, circle_id: int) -> HttpResponse:
     """Cards of one circle's feed (for the circle page's "load more")."""
     sort = request.GET.get("sort") or "latest"
-    page = feeds.feed_circle(circle_id=circle_id, sort=sort, viewer=request.user, cursor=request.GET.get("cursor"))
+    page = feeds.circle_slice(circle_id=circle_id, sort=sort, viewer=request.user, cursor=request.GET.get("cursor"))
     track(subject(request), "feed_view", {"feed": "circle", "circle_id": circle_id, "sort": sort, "more": True})
     return _fragment(request, page, reverse("community:feed_circle", args=[circle_id]), sort)
 

@@ -1,10 +1,16 @@
-"""Comments of a post: top-level comments a page at a time, each with its first replies, in fixed queries."""
+"""Comments of a post: top-level comments a page at a time, each with its first replies, in fixed queries.
+
+A page of comments (with authors as nickname and avatar only, and their badges) is cached per post, page and
+the post's comment count, so a new or removed comment shows at once; liking a comment drops the post's cached
+pages (``comment_pages_forget``). The viewer's own likes are read per request (one query).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from shequ.community.error_codes import CommunityErrorCode as Code
@@ -51,13 +57,33 @@ def _decorate(comments: list[Comment], *, viewer_id: int | None) -> dict[int, Co
     return {c.pk: CommentView(comment=c, badges=badges.get(c.author_id, []), liked=c.pk in liked) for c in comments}
 
 
-def comment_page(
-    *, post, viewer=None, page: int = 1, page_size: int = 20, replies_shown: int = REPLIES_SHOWN
-) -> CommentPage:
-    """One page of the post's top-level comments (oldest first), each with its first ``replies_shown`` replies;
-    five queries whatever the page size (comments, replies, badges, viewer's likes; count from the post)."""
-    viewer_id = viewer.pk if getattr(viewer, "is_authenticated", False) else None
-    page = max(1, min(int(page or 1), 10_000))
+_PAGE_KEY = "community:comments:v1:{post_id}:{page}:{size}:{replies}:{count}"
+PAGE_TTL = 600
+
+
+def light_user(user):
+    """A stand-in for a User that templates can show (nickname, avatar) and that is safe to cache: no phone,
+    no password hash, no e-mail."""
+    from shequ.accounts.models import User
+
+    if user is None:
+        return None
+    return User(pk=user.pk, nickname=user.nickname, avatar=getattr(user.avatar, "name", "") or "")
+
+
+def _lighten(comment: Comment) -> Comment:
+    comment.author = light_user(comment.author)
+    if comment.reply_to_id is not None and "reply_to" in comment._state.fields_cache:
+        comment.reply_to = light_user(comment.reply_to)
+    return comment
+
+
+def _page_rows(post, page: int, page_size: int, replies_shown: int) -> tuple[list, list, bool, dict]:
+    """(top-level comments, their replies, has_next, badges by author): cached, see the module docstring."""
+    key = _PAGE_KEY.format(post_id=post.pk, page=page, size=page_size, replies=replies_shown, count=post.comment_count)
+    found = cache.get(key)
+    if isinstance(found, tuple):
+        return found
     offset = (page - 1) * page_size
     top = list(
         Comment.objects.filter(post_id=post.pk, parent__isnull=True, status=ContentStatus.PUBLISHED)
@@ -74,7 +100,42 @@ def comment_page(
             .select_related("author", "reply_to")
             .order_by("created_at", "id")[: page_size * 20]
         )
-    views = _decorate(top + replies, viewer_id=viewer_id)
+    badges = dict(badges_by_user(user_ids={c.author_id for c in top + replies}))
+    rows = ([_lighten(c) for c in top], [_lighten(c) for c in replies], has_next, badges)
+    cache.set(key, rows, PAGE_TTL)
+    return rows
+
+
+def comment_pages_forget(*, post_id: int, comment_count: int, page_size: int) -> None:
+    """Drop the cached comment pages of a post (after a comment's likes changed)."""
+    pages = comment_count // max(1, page_size) + 1
+    cache.delete_many(
+        [
+            _PAGE_KEY.format(post_id=post_id, page=page, size=page_size, replies=REPLIES_SHOWN, count=comment_count)
+            for page in range(1, pages + 1)
+        ]
+    )
+
+
+def comment_page(
+    *, post, viewer=None, page: int = 1, page_size: int = 20, replies_shown: int = REPLIES_SHOWN
+) -> CommentPage:
+    """One page of the post's top-level comments (oldest first), each with its first ``replies_shown`` replies:
+    cached (see the module docstring); otherwise five queries whatever the page size (comments, replies,
+    badges, viewer's likes; count from the post)."""
+    viewer_id = viewer.pk if getattr(viewer, "is_authenticated", False) else None
+    page = max(1, min(int(page or 1), 10_000))
+    top, replies, has_next, badges = _page_rows(post, page, page_size, replies_shown)
+    liked: set[int] = set()
+    if viewer_id is not None and (top or replies):
+        liked = set(
+            CommentLike.objects.filter(user_id=viewer_id, comment_id__in=[c.pk for c in top + replies]).values_list(
+                "comment_id", flat=True
+            )
+        )
+    views = {
+        c.pk: CommentView(comment=c, badges=badges.get(c.author_id, []), liked=c.pk in liked) for c in top + replies
+    }
     per_parent: dict[int, list[CommentView]] = defaultdict(list)
     for reply in replies:
         if len(per_parent[reply.parent_id]) < replies_shown:

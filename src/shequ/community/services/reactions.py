@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from shequ.analytics.services import track
+from shequ.community.conf import community_setting
 from shequ.community.error_codes import CommunityErrorCode as Code
 from shequ.community.models import Comment, CommentLike, ContentStatus, Favourite, Post, PostLike
-from shequ.community.selectors.comments import comment_get
+from shequ.community.selectors.comments import comment_get, comment_pages_forget
 from shequ.community.selectors.posts import access_post_for_viewer
 from shequ.community.services.common import excerpt, notify_user
 from shequ.community.services.posts import post_hot_score_refresh
@@ -93,6 +94,14 @@ def comment_like_toggle(*, user, comment_id) -> bool:
                 actor_id=user.pk,
             )
         track(user, "comment_liked" if liked else "comment_unliked", {"comment_id": comment.pk, "post_id": post.pk})
+
+    def forget() -> None:  # the post page caches its comment pages (with their like counts)
+        comment_pages_forget(
+            post_id=post.pk, comment_count=post.comment_count, page_size=community_setting("COMMENTS_PAGE_SIZE")
+        )
+
+    forget()
+    transaction.on_commit(forget)  # again once committed, in case a page view re-cached the old count meanwhile
     return liked
 
 

@@ -93,3 +93,58 @@ def test_feed_views_are_tracked(client: Client, author, settings):
     flush()
     event = Event.objects.filter(name="feed_view").latest("id")
     assert event.properties["feed"] == "latest" and event.properties["count"] == 1
+
+
+def _cards(html: str) -> list[str]:
+    """The cards of a feed page, by the text of their post."""
+    return [chunk.split("</p>")[0] for chunk in html.split('class="post-text clamp">')[1:]]
+
+
+def test_cached_cards_show_each_viewers_likes_and_fresh_counts(web_client: Client, user, author, make_user):
+    from django.template.loader import render_to_string
+
+    from shequ.community.services.posts import post_create
+    from shequ.community.services.reactions import post_like_toggle
+
+    post = post_create(author=author, text="卡片缓存 #早餐#")
+    first = web_client.get("/community/?tab=latest").content.decode()  # the card is cached now
+    assert 'aria-pressed="false"' in first
+
+    post_like_toggle(user=user, post_id=post.pk)
+    post_like_toggle(user=make_user(nickname="路人"), post_id=post.pk)
+
+    html = web_client.get("/community/?tab=latest").content.decode()
+    card = html.split('data-testid="post-card"')[1]
+    assert 'aria-pressed="true"' in card.split("like-count")[0]
+    assert 'data-testid="like-count">2<' in card
+    assert 'name="csrfmiddlewaretoken"' in card  # the forms still work without JavaScript
+    # Filled from the cache, the card is what the template renders for the same post and viewer.
+    from shequ.community.selectors.cards import post_cards
+
+    [fresh] = post_cards(post_ids=[post.pk], viewer=user)
+    token = card.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    expected = render_to_string("community/_post_card.html", {"card": fresh, "post": fresh, "csrf_token": token})
+    assert expected.split('data-testid="post-card"')[1].split("</article>")[0] == card.split("</article>")[0]
+
+
+def test_privacy_blocks_deletes_and_edits_apply_to_cached_feed_pages_at_once(web_client: Client, user, author):
+    from shequ.accounts.services.profile import privacy_update
+    from shequ.community.services.posts import post_create, post_delete, post_update
+
+    kept = post_create(author=author, text="一直都在")
+    edited = post_create(author=author, text="改之前")
+    doomed = post_create(author=author, text="要删掉的")
+    for path in ("/community/?tab=hot", "/community/?tab=latest", "/api/v1/feeds/hot"):
+        web_client.get(path)  # first pages and cards cached
+
+    post_update(post=edited, user=author, text="改之后")
+    post_delete(post=doomed, user=author)
+    html = web_client.get("/community/?tab=latest").content.decode()
+    assert _cards(html) == ["改之后", "一直都在"]
+
+    privacy_update(user=author, posts_visibility="followers")  # no event: the per-request check must catch it
+    assert _cards(web_client.get("/community/?tab=hot").content.decode()) == []
+    assert web_client.get("/api/v1/feeds/hot").json()["items"] == []
+    UserFollow.objects.create(follower=user, followee=author)
+    assert _cards(web_client.get("/community/?tab=hot").content.decode()) == ["改之后", "一直都在"]
+    assert kept.pk in [item["id"] for item in web_client.get("/api/v1/feeds/hot").json()["items"]]

@@ -42,16 +42,23 @@ def test_the_post_page_makes_the_same_number_of_queries_for_2_or_20_comments(
     _with_comments(small, people, 1)
     _with_comments(big, people, 20)
     client = _client(reader)
-    client.get(f"/community/p/{small.pk}/")  # warm the session and caches
-    # session + user, post (+author, privacy, circle), block check, images, products (2), topics, badges, like,
-    # favourite, comments, replies, comment badges, comment likes, and two analytics rows (inline in tests)
+    client.get("/community/")  # the session
+    from django.core.cache import cache
 
-    with django_assert_max_num_queries(17) as small_queries:
-        assert client.get(f"/community/p/{small.pk}/").status_code == 200
-    with django_assert_max_num_queries(17) as big_queries:
-        response = client.get(f"/community/p/{big.pk}/")
-    assert response.status_code == 200
-    assert len(big_queries) == len(small_queries)
+    counts = {}
+    for state in ("cold", "warm"):
+        if state == "cold":
+            cache.clear()
+        # cold: session + user, the post's state (visibility, counters, likes: one query), the post (+author,
+        # circle), images, products (2), topics, badges, comments, replies, comment badges, comment likes, and
+        # two analytics rows (inline in tests); warm: the state, comment likes and the rows
+        for name, post in (("small", small), ("big", big)):
+            with django_assert_max_num_queries(17) as queries:
+                response = client.get(f"/community/p/{post.pk}/")
+            assert response.status_code == 200
+            counts[state, name] = len(queries)
+    assert counts["cold", "small"] == counts["cold", "big"]
+    assert counts["warm", "small"] == counts["warm", "big"] < counts["cold", "big"]
     assert response.content.decode().count('data-testid="comment"') == 40
 
 
@@ -234,3 +241,26 @@ def test_badges_show_next_to_the_author(author, make_post):
     post = make_post()
     html = Client().get(f"/community/p/{post.pk}/").content.decode()
     assert 'data-testid="badge-official"' in html and "营养师" in html
+
+
+def test_the_cached_post_page_shows_edits_comment_likes_and_privacy_changes_at_once(author, reader, make_post):
+    from shequ.accounts.services.profile import privacy_update
+    from shequ.community.services.posts import post_update
+    from shequ.community.services.reactions import comment_like_toggle
+
+    post = make_post("改之前")
+    comment = comment_create(user=reader, post_id=post.pk, text="沙发")
+    client = _client(reader)
+    assert "改之前" in client.get(f"/community/p/{post.pk}/").content.decode()  # post and comments cached
+
+    post_update(post=post, user=author, text="改之后")
+    comment_like_toggle(user=author, comment_id=comment.pk)
+    html = client.get(f"/community/p/{post.pk}/").content.decode()
+    assert "改之后" in html and "改之前" not in html
+    assert Comment.objects.get(pk=comment.pk).like_count == 1
+    like_form = html.split(f'id="c{comment.pk}"')[1].split("</form>")[0]
+    assert "♡ 1</button>" in like_form
+
+    privacy_update(user=author, posts_visibility="followers")
+    assert client.get(f"/community/p/{post.pk}/").status_code == 404
+    assert _client(author).get(f"/community/p/{post.pk}/").status_code == 200
