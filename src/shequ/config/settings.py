@@ -230,6 +230,9 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "sq_lang"
+# Cookies that never change what a storefront page shows (CSRF, language, the analytics visitor ids): a
+# visitor with only these gets the shared copy of a page (core.page_cache). Any other cookie opts out.
+SHEQU_SHARED_PAGE_COOKIES = frozenset({"csrftoken", LANGUAGE_COOKIE_NAME, "sq_aid", "sq_sid", "sq_utm"})
 
 # --- Files ----------------------------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -5,9 +5,9 @@ a product or listing page depends only on the URL, the language and the data's v
 once and then served from ``fragment_cache`` (in-process, then the shared cache) without touching a template.
 The one per-visitor piece, the CSRF token, is rendered as a placeholder and filled in per response.
 
-Anyone with a session (logged in, a guest cart, a flash message waiting) gets the page rendered for them, as
-before: what they see can differ from the shared copy. The key must name every version the page depends on;
-callers pass them in ``key``.
+Anyone with a session or another cookie that may change the page (logged in, a guest cart, a flash message
+waiting) gets the page rendered for them, as before: what they see can differ from the shared copy. The key
+must name every version the page depends on; callers pass them in ``key``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -31,13 +30,15 @@ MAX_PATH = 512
 
 
 def shareable(request: HttpRequest) -> bool:
-    """Whether this request would get the same page as any other sending the same URL and language."""
+    """Whether this request would get the same page as any other sending the same URL and language: it
+    carries only cookies known not to change what a page shows (SHEQU_SHARED_PAGE_COOKIES). Any other cookie
+    (a session, a guest cart, a flash message) may, so its page is rendered for it."""
     if request.method not in ("GET", "HEAD") or request.headers.get("HX-Request"):
         return False
     if len(request.get_full_path()) > MAX_PATH:
         return False
-    cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies
+    allowed = settings.SHEQU_SHARED_PAGE_COOKIES
+    return all(name in allowed for name in request.COOKIES)
 
 
 def render_page(

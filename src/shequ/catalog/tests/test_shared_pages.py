@@ -80,3 +80,17 @@ def test_a_visitor_with_a_session_gets_a_page_rendered_for_them(shop, make_user)
     response = member.get("/p/pure-milk/")
 
     assert response.status_code == 200 and response.templates
+
+
+def test_a_guest_with_a_cart_sees_their_own_badge_and_leaves_the_shared_copy_alone(shop):
+    sku = shop.pure_milk.skus.first()
+    guest = Client()
+    added = guest.post("/cart/add/", {"sku_id": sku.pk, "quantity": 2}, HTTP_HX_REQUEST="true")
+    assert added.status_code == 200
+
+    theirs = html(guest.get("/p/pure-milk/"))
+    newcomer = html(Client().get("/p/pure-milk/"))
+
+    badge = re.compile(r'data-testid="cart-badge"[^>]*>(\d+)<')
+    assert int(badge.search(theirs).group(1)) >= 1
+    assert badge.search(newcomer).group(1) == "0"
