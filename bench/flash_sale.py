@@ -176,23 +176,38 @@ setup = function(thread)
   thread:set("offset", n)
   n = n + 1
 end
-request = function()
+local function next_index()
   -- each wrk thread takes every threads-th buyer, starting at its own offset; one request per buyer
-  local index = (offset or 0) + sent * threads + 1
+  return (offset or 0) + sent * threads + 1
+end
+local live = false  -- delay() runs before every real request; wrk's one check of the script at startup is not one
+request = function()
+  if not live then
+    return wrk.format("POST", "/api/v1/orders", {["Content-Type"] = "application/json"}, body)
+  end
+  local index = next_index()
   sent = sent + 1
-  if index > #tokens then index = #tokens end
+  if index > #tokens then index = #tokens end  -- never sent in time: see delay()
   return wrk.format("POST", "/api/v1/orders", {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. tokens[index],
     ["Idempotency-Key"] = "flash-" .. index .. "-" .. sent,
   }, body)
 end
+-- Once a thread has sent all its buyers, a connection that frees up waits instead of sending another request
+-- (wrk always sends one): no buyer is sent twice, and no extra answer is mistaken for a buyer's.
+delay = function()
+  live = true
+  if next_index() > #tokens then return 600000 end
+  return 0
+end
 local answered = 0
 local finished = false
 response = function(status, headers, body)
   answered = answered + 1
-  if (offset or 0) + answered * threads >= #tokens and not finished then
-    -- this thread has sent its buyers: tell the driver (which stops wrk once every thread is done)
+  local mine = math.floor((#tokens - (offset or 0) - 1) / threads) + 1
+  if answered >= mine and not finished then
+    -- every buyer of this thread has an answer: tell the driver (which stops wrk once every thread is done)
     finished = true
     local marker = io.open("%(markers)s" .. (offset or 0), "w")
     marker:close()

@@ -49,11 +49,17 @@ def _cache_key(user_id: int) -> str:
 
 
 def tier_of(user_id: int) -> Tier:
-    """The person's current tier row (the lowest tier when never computed)."""
-    found = UserTier.objects.select_related("tier").filter(user_id=user_id).first()
-    if found is not None:
-        return found.tier
-    return tiers_ensure()[0]
+    """The person's current tier row (the lowest tier when never computed). One plain query either way:
+    checkout asks for every buyer, and most buyers in a rush (a flash sale) have never had a tier computed."""
+    tier, mine = Tier._meta.db_table, UserTier._meta.db_table
+    found = list(
+        Tier.objects.raw(
+            f"SELECT t.* FROM {tier} t LEFT JOIN {mine} u ON u.tier_id = t.id AND u.user_id = %s "  # noqa: S608
+            "ORDER BY CASE WHEN u.user_id IS NULL THEN 1 ELSE 0 END, t.rank LIMIT 1",
+            [user_id],
+        )
+    )
+    return found[0] if found else tiers_ensure()[0]
 
 
 def tier_info(user_id: int) -> TierInfo:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from shequ.audit.models import AuditAction
 from shequ.audit.services import audit_record
 from shequ.core.clients import client_ip
 from shequ.core.errors import DomainError
-from shequ.orders import integrations
+from shequ.orders import flashgate, integrations
 from shequ.orders.exports import orders_export
 from shequ.orders.models import FlashSale, Order, OrderEvent, OrderItem, OrderStatus
 from shequ.orders.services import order_ship
@@ -280,3 +281,13 @@ class FlashSaleAdmin(admin.ModelAdmin):
     raw_id_fields = ("sku",)
     readonly_fields = ("sold",)
     date_hierarchy = "starts_at"
+
+    def save_model(self, request, obj, form, change):
+        """Write only the form's fields: ``sold`` moves with every order during a live sale, and saving the value
+        read when the form opened would undo those. The sale's Redis gate re-reads the changed rules."""
+        if change:
+            obj.save(update_fields=list(form.Meta.fields))
+        else:
+            obj.save()
+        sku_id = obj.sku_id
+        transaction.on_commit(lambda: flashgate.gate_forget(sku_id=sku_id))

@@ -17,6 +17,12 @@ DEFAULTS = {
     "POINTS_MAX_SHARE": "0.5",
     # How long buyers of a SKU that just sold out are turned away from the cache (see orders/soldout.py).
     "SOLD_OUT_SECONDS": 2,
+    # How long what a SKU is (names, picture, prices) may be served from the cache (see orders/pricing.py);
+    # 0 reads it every time. Stock and flash sales are always read fresh.
+    "OFFER_CACHE_SECONDS": 5,
+    # How long the Redis gate of a flash sale trusts its own count before re-reading it from the database
+    # (see orders/flashgate.py); 0 turns the gate off.
+    "FLASH_GATE_SECONDS": 10,
 }
 
 

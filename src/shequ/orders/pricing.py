@@ -1,23 +1,37 @@
 """What a SKU costs and whether it can be bought right now: the one read the cart, checkout and placement share.
 
-``sku_offers`` loads everything in two queries, however many SKUs: the SKUs with their products, stock and first
-pictures, then the running flash sales with what the buyer already holds in them. The catalog is read through
-its models here, in this one module: the catalog exposes no purchase-oriented selector yet, and an OrderItem
-points at catalog.SKU anyway. Stock is joined in from inventory's StockLevel in the same query (one round trip
-fewer on the buy path than asking ``inventory.selectors.available_by_sku``); it only ever changes through
-inventory's services."""
+``sku_offers`` answers in one cache round trip and one small query, however many SKUs:
+
+* What a SKU *is* (names, picture, list and sale price, weight, whether its product is on sale) is cached per SKU
+  for a few seconds (SHEQU_ORDERS["OFFER_CACHE_SECONDS"]) and only while the generations it was read under
+  are current: the catalog's (bumped by every change made through the catalog's services) and our own (bumped
+  when a SKU, product or picture row is saved or deleted, e.g. in the admin), so an edited price or a product
+  taken off sale is seen at once; only a bulk UPDATE that bypasses both is seen within those seconds. Loading
+  it is the expensive ORM query (product, first picture), hence the cache.
+* What changes with every purchase — stock on hand and reserved, the flash sale running now (its price, limit
+  and units left) and what the asking person already holds in it — is read fresh every time, in one raw query.
+
+The database stays the authority anyway: placement takes stock and flash-sale units with conditional UPDATEs.
+The catalog is read through its models here, in this one module (an OrderItem points at catalog.SKU anyway);
+stock is joined in from inventory's StockLevel, which only ever changes through inventory's services.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Subquery
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 
 from shequ.catalog.models import SKU, ProductImage, ProductStatus
+from shequ.inventory.models import StockLevel
+from shequ.orders.conf import orders_setting
 from shequ.orders.models import FlashSale, FlashSalePurchase
 
 
@@ -88,22 +102,6 @@ def _label(*parts: str) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def flash_sales_running(*, sku_ids: list[int], at: datetime | None = None, user=None) -> dict[int, FlashSale]:
-    """The flash sale running now for each SKU (the one ending soonest when several overlap); with ``user``,
-    each sale carries ``bought``: the units that person already holds in it (same query)."""
-    if not sku_ids:
-        return {}
-    at = at or timezone.now()
-    sales = FlashSale.objects.filter(sku_id__in=sku_ids, is_active=True, starts_at__lte=at, ends_at__gt=at)
-    if user is not None and user.is_authenticated:
-        mine = FlashSalePurchase.objects.filter(flash_sale=OuterRef("pk"), user=user).values("quantity")[:1]
-        sales = sales.annotate(bought=Subquery(mine))
-    running: dict[int, FlashSale] = {}
-    for sale in sales.order_by("ends_at", "id"):
-        running.setdefault(sale.sku_id, sale)
-    return running
-
-
 def _first_image(field: str) -> Subquery:
     images = ProductImage.objects.filter(product_id=OuterRef("product_id")).order_by("position", "id")
     return Subquery(images.values(field)[:1])
@@ -118,56 +116,182 @@ def _media_url(name: str | None) -> str:
         return ""
 
 
-def sku_offers(*, sku_ids: list[int], at: datetime | None = None, user=None) -> dict[int, SkuOffer]:
-    """Price, availability and display data per SKU id (unknown ids are left out), in two queries however many
-    SKUs: the SKUs with their products, stock and first picture, then the flash sales running on them."""
-    ids = sorted({int(i) for i in sku_ids})
-    if not ids:
-        return {}
-    at = at or timezone.now()
-    skus = list(
+@dataclass(frozen=True)
+class _SkuFacts:
+    """What a SKU is, apart from stock and flash sales (the cached half of an offer)."""
+
+    sku_code: str
+    product_id: int
+    product_slug: str
+    product_name: str
+    product_name_en: str
+    variant_label: str
+    variant_label_en: str
+    image_url: str
+    list_price: Decimal
+    sale_price: Decimal | None
+    sale_start: datetime | None
+    sale_end: datetime | None
+    weight_grams: int
+    purchasable: bool
+
+    def price_at(self, at: datetime) -> Decimal:
+        """SKU.price_at on the cached fields."""
+        return SKU(
+            list_price=self.list_price, sale_price=self.sale_price, sale_start=self.sale_start, sale_end=self.sale_end
+        ).price_at(at)
+
+
+def _facts_key(sku_id: int) -> str:
+    return f"orders:offer:v1:{sku_id}"  # v1: the shape of _SkuFacts (bump when it changes)
+
+
+OFFERS_GENERATION_KEY = "orders:offer:generation"
+
+
+def _bump_offers_generation() -> None:
+    try:
+        cache.incr(OFFERS_GENERATION_KEY)
+    except ValueError:  # not there (first change, or the cache was flushed)
+        cache.set(OFFERS_GENERATION_KEY, 1, timeout=None)
+
+
+def offers_changed(**_kwargs) -> None:
+    """A SKU, product or picture row was saved or deleted (signal receiver, see apps.py): cached facts are stale.
+    Now, and again after the commit, so a reader in between cannot cache what is being replaced."""
+    _bump_offers_generation()
+    transaction.on_commit(_bump_offers_generation)
+
+
+def _load_facts(ids: list[int]) -> dict[int, _SkuFacts]:
+    skus = (
         SKU.objects.filter(pk__in=ids)
         .select_related("product")
         .only(*SKU_FIELDS, *(f"product__{name}" for name in PRODUCT_FIELDS))
-        # Stock is read from the inventory's row in the same query (a left join on the one-to-one).
-        .annotate(
-            stock_on_hand=F("stock__on_hand"),
-            stock_reserved=F("stock__reserved"),
-            image_name=_first_image("image"),
-            thumbnail_name=_first_image("thumbnail"),
-        )
+        .annotate(image_name=_first_image("image"), thumbnail_name=_first_image("thumbnail"))
     )
-    flash = flash_sales_running(sku_ids=ids, at=at, user=user)
-    offers = {}
-    for sku in skus:
-        product = sku.product
-        sale = flash.get(sku.pk)
-        offers[sku.pk] = SkuOffer(
-            sku_id=sku.pk,
+    return {
+        sku.pk: _SkuFacts(
             sku_code=sku.code,
-            product_id=product.pk,
-            product_slug=product.slug,
-            product_name=product.name,
-            product_name_en=product.name_en,
+            product_id=sku.product.pk,
+            product_slug=sku.product.slug,
+            product_name=sku.product.name,
+            product_name_en=sku.product.name_en,
             variant_label=_label(sku.flavour, sku.pack_size),
             variant_label_en=_label(sku.flavour_en or sku.flavour, sku.pack_size_en or sku.pack_size),
             image_url=_media_url(sku.thumbnail_name or sku.image_name),
             list_price=sku.list_price,
-            regular_price=sku.price_at(at),
+            sale_price=sku.sale_price,
+            sale_start=sku.sale_start,
+            sale_end=sku.sale_end,
             weight_grams=sku.weight_grams,
-            purchasable=sku.is_active and product.status == ProductStatus.ON_SALE,
-            available=max(0, (sku.stock_on_hand or 0) - (sku.stock_reserved or 0)),
-            flash=FlashOffer(
-                id=sale.pk,
-                title=sale.title,
-                price=sale.price,
-                per_user_limit=sale.per_user_limit,
-                allotment_left=None if sale.allotment is None else max(0, sale.allotment - sale.sold),
-                ends_at=sale.ends_at,
-                bought=getattr(sale, "bought", None) or 0,
-            )
-            if sale
-            else None,
+            purchasable=sku.is_active and sku.product.status == ProductStatus.ON_SALE,
+        )
+        for sku in skus
+    }
+
+
+def _sku_facts(ids: list[int]) -> dict[int, _SkuFacts]:
+    """Cached per SKU under the catalog generation (one round trip for all of them and the generation)."""
+    from shequ.catalog.services import CATALOG_GENERATION_KEY, catalog_generation
+
+    seconds = int(orders_setting("OFFER_CACHE_SECONDS"))
+    if seconds <= 0:
+        return _load_facts(ids)
+    found = cache.get_many([CATALOG_GENERATION_KEY, OFFERS_GENERATION_KEY, *(_facts_key(sku_id) for sku_id in ids)])
+    stamp = (found.get(CATALOG_GENERATION_KEY), found.get(OFFERS_GENERATION_KEY))
+    facts: dict[int, _SkuFacts] = {}
+    if stamp[0] is not None:
+        for sku_id in ids:
+            hit = found.get(_facts_key(sku_id))
+            if hit is not None and hit[0] == stamp:
+                facts[sku_id] = hit[1]
+    missing = [sku_id for sku_id in ids if sku_id not in facts]
+    if missing:
+        # The generations are read before the rows: a change committed meanwhile moves them past what we store.
+        if stamp[0] is None:
+            stamp = (catalog_generation(), stamp[1])
+        loaded = _load_facts(missing)
+        cache.set_many({_facts_key(sku_id): (stamp, row) for sku_id, row in loaded.items()}, seconds)
+        facts.update(loaded)
+    return facts
+
+
+def _db_datetime(value) -> datetime:
+    """A datetime from a raw query (SQLite hands back text in UTC)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value.replace(tzinfo=UTC) if timezone.is_naive(value) else value
+
+
+def _db_money(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _live_rows(ids: list[int], *, at: datetime, user) -> dict[int, tuple]:
+    """Per existing SKU id: (available, flash sale or None), fresh from the database in one statement."""
+    sku, level = SKU._meta.db_table, StockLevel._meta.db_table
+    sale, mine = FlashSale._meta.db_table, FlashSalePurchase._meta.db_table
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    when = connection.ops.adapt_datetimefield_value(at)
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT s.id, l.on_hand, l.reserved, f.id, f.title, f.price, f.per_user_limit, f.allotment, f.sold, "  # noqa: S608
+        f"f.ends_at, p.quantity FROM {sku} s "
+        f"LEFT JOIN {level} l ON l.sku_id = s.id "
+        f"LEFT JOIN {sale} f ON f.sku_id = s.id AND f.is_active = %s AND f.starts_at <= %s AND f.ends_at > %s "
+        f"LEFT JOIN {mine} p ON p.flash_sale_id = f.id AND p.user_id = %s "
+        f"WHERE s.id IN ({placeholders}) ORDER BY s.id, f.ends_at, f.id"
+    )
+    rows: dict[int, tuple] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True, when, when, user_id, *ids])
+        for sku_id, on_hand, reserved, sale_id, title, price, limit, allotment, sold, ends_at, bought in cursor:
+            if sku_id in rows:  # several sales overlap: the one ending soonest (first) applies
+                continue
+            flash = None
+            if sale_id is not None:
+                flash = FlashOffer(
+                    id=sale_id,
+                    title=title,
+                    price=_db_money(price),
+                    per_user_limit=limit,
+                    allotment_left=None if allotment is None else max(0, allotment - sold),
+                    ends_at=_db_datetime(ends_at),
+                    bought=bought or 0,
+                )
+            rows[sku_id] = (max(0, (on_hand or 0) - (reserved or 0)), flash)
+    return rows
+
+
+def sku_offers(*, sku_ids: list[int], at: datetime | None = None, user=None) -> dict[int, SkuOffer]:
+    """Price, availability and display data per SKU id (unknown ids are left out): the SKUs' facts from the
+    cache (or one query), then stock and the flash sales running on them fresh, in one query."""
+    ids = sorted({int(i) for i in sku_ids})
+    if not ids:
+        return {}
+    at = at or timezone.now()
+    live = _live_rows(ids, at=at, user=user)
+    facts = _sku_facts([sku_id for sku_id in ids if sku_id in live])
+    offers = {}
+    for sku_id, fact in facts.items():
+        available, flash = live[sku_id]
+        offers[sku_id] = SkuOffer(
+            sku_id=sku_id,
+            sku_code=fact.sku_code,
+            product_id=fact.product_id,
+            product_slug=fact.product_slug,
+            product_name=fact.product_name,
+            product_name_en=fact.product_name_en,
+            variant_label=fact.variant_label,
+            variant_label_en=fact.variant_label_en,
+            image_url=fact.image_url,
+            list_price=fact.list_price,
+            regular_price=fact.price_at(at),
+            weight_grams=fact.weight_grams,
+            purchasable=fact.purchasable,
+            available=available,
+            flash=flash,
         )
     return offers
 

@@ -23,7 +23,7 @@ from shequ.core.domain_events import publish
 from shequ.core.errors import Conflict, DomainError, InvalidInput
 from shequ.coupons.services import coupon_consume, coupon_release
 from shequ.inventory.services import stock_commit, stock_release
-from shequ.orders import integrations, soldout, state
+from shequ.orders import flashgate, integrations, soldout, state
 from shequ.orders.calculations import money
 from shequ.orders.conf import orders_setting
 from shequ.orders.discounts import points_provider
@@ -42,17 +42,22 @@ def _release_holdings(order: Order) -> None:
     flash_items = list(
         OrderItem.objects.filter(order=order, flash_sale__isnull=False)
         .order_by("flash_sale_id")
-        .values_list("flash_sale_id", "quantity")
+        .values_list("flash_sale_id", "quantity", "sku_id")
     )
     # Same lock order as placement: the person's flash allowance, then stock, then the flash sales' counters.
-    for flash_sale_id, quantity in flash_items:
+    for flash_sale_id, quantity, _sku_id in flash_items:
         FlashSalePurchase.objects.filter(
             flash_sale_id=flash_sale_id, user_id=order.user_id, quantity__gte=quantity
         ).update(quantity=F("quantity") - quantity)
     stock_release(order_id=order.pk)
     soldout.clear_sold_out(list(OrderItem.objects.filter(order=order).values_list("sku_id", flat=True)))
-    for flash_sale_id, quantity in flash_items:
+    for flash_sale_id, quantity, _sku_id in flash_items:
         FlashSale.objects.filter(pk=flash_sale_id, sold__gte=quantity).update(sold=F("sold") - quantity)
+    # The flash sales' Redis gates get the units back once the database has them (orders/flashgate.py).
+    flashgate.units_return_on_commit(
+        lines=[(sku_id, flash_sale_id, quantity) for flash_sale_id, quantity, sku_id in flash_items],
+        user_id=order.user_id,
+    )
     coupon_release(order_id=order.pk)
     if order.points_used:
         points_provider().release(order_id=order.pk)

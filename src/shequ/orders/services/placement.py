@@ -23,7 +23,7 @@ from shequ.cart.services import cart_items_remove
 from shequ.core.errors import Conflict, InvalidInput
 from shequ.coupons.services import coupon_hold, wallet_coupons_hold
 from shequ.inventory.services import stock_levels_take, stock_products_touch, stock_reservations_add
-from shequ.orders import soldout, state
+from shequ.orders import flashgate, soldout, state
 from shequ.orders.calculations import money
 from shequ.orders.conf import orders_setting
 from shequ.orders.discounts import points_provider
@@ -96,6 +96,26 @@ def _refuse_unplaceable(quote: Quote) -> None:
         )
 
 
+def _replayed(*, user, key: str) -> Order | None:
+    """The order this idempotency key already placed, if any. Asked on every submit and almost always "none",
+    so the miss is one bare indexed SELECT (no ORM query building); the order is loaded only when found."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {Order._meta.db_table} WHERE user_id = %s AND idempotency_key = %s",  # noqa: S608
+            [user.pk, key],
+        )
+        row = cursor.fetchone()
+    return Order.objects.filter(pk=row[0]).first() if row else None
+
+
+def _sold_out(sku_id: int) -> Conflict:
+    return Conflict(
+        "out_of_stock",
+        _("Sorry, there is not enough stock left for this item."),
+        details={"sku_id": sku_id, "available": 0},
+    )
+
+
 def order_place(
     *,
     user,
@@ -104,18 +124,46 @@ def order_place(
     expected_total: Decimal | None = None,
 ) -> Placed:
     """Place an order from what the buyer chose. The server prices everything; ``expected_total`` (what the
-    buyer saw) only guards against a silent change. The same ``idempotency_key`` returns the same order."""
+    buyer saw) only guards against a silent change. The same ``idempotency_key`` returns the same order.
+
+    A "buy now" of a flash-sale SKU first passes the sale's Redis gate (orders/flashgate.py): when its units
+    are gone the buyer is answered from there; otherwise the unit taken is settled by what happens next."""
     key = clean_idempotency_key(idempotency_key)
     if key:
-        existing = Order.objects.filter(user=user, idempotency_key=key).first()
+        existing = _replayed(user=user, key=key)
         if existing is not None:
             return Placed(order=existing, created=False)
-    if checkout.buy_now and isinstance(checkout.sku_id, int) and soldout.is_sold_out(checkout.sku_id):
-        raise Conflict(
-            "out_of_stock",
-            _("Sorry, there is not enough stock left for this item."),
-            details={"sku_id": checkout.sku_id, "available": 0},
-        )
+    ticket = None
+    if checkout.buy_now and isinstance(checkout.sku_id, int):
+        if soldout.is_sold_out(checkout.sku_id):
+            raise _sold_out(checkout.sku_id)
+        try:
+            ticket = flashgate.gate_enter(user=user, sku_id=checkout.sku_id, quantity=checkout.quantity)
+        except flashgate.GateClosed:
+            raise _sold_out(checkout.sku_id) from None
+    if ticket is None:
+        return _order_place(user=user, checkout=checkout, key=key, expected_total=expected_total)[0]
+    try:
+        placed, flash_sale_ids = _order_place(user=user, checkout=checkout, key=key, expected_total=expected_total)
+    except Conflict as exc:
+        if exc.code == "out_of_stock":  # the database says none left: the gate re-reads its count
+            ticket.sold_out()
+        else:  # not placed: the unit is someone else's to take
+            ticket.give_back()
+        raise
+    except BaseException:
+        ticket.give_back()
+        raise
+    if placed.created:
+        ticket.placed(flash_sale_ids)
+    else:  # a replay of an order placed a moment ago by the same submit: this attempt took nothing
+        ticket.give_back()
+    return placed
+
+
+def _order_place(*, user, checkout: CheckoutInput, key: str, expected_total: Decimal | None) -> tuple[Placed, set[int]]:
+    """``order_place`` after the idempotency and sold-out checks: quote, refuse, place (and the flash sales the
+    placed order took)."""
     quote = checkout_quote(user=user, checkout=checkout, strict=True)
     _refuse_unplaceable(quote)
     if expected_total is not None and money(expected_total) != quote.total:
@@ -124,6 +172,7 @@ def order_place(
             _("Prices or availability changed since you looked. Please check the new total."),
             details={"quote": quote_as_dict(quote), "expected_total": str(money(expected_total))},
         )
+    flash_sale_ids = {line.flash_sale_id for line in quote.lines if line.flash_sale_id}
     for _attempt in range(NUMBER_ATTEMPTS):
         try:
             order, items, events = _place(user=user, quote=quote, key=key, buy_now=checkout.buy_now)
@@ -133,9 +182,9 @@ def order_place(
             raise
         except IntegrityError:
             if key:  # the same submit won a race a moment ago: answer with its order
-                existing = Order.objects.filter(user=user, idempotency_key=key).first()
+                existing = _replayed(user=user, key=key)
                 if existing is not None:
-                    return Placed(order=existing, created=False)
+                    return Placed(order=existing, created=False), set()
             # otherwise an order-number collision (one in a million per second): try a new number
             continue
         if order.total == 0:  # fully discounted: nothing to pay, so it is paid
@@ -144,8 +193,8 @@ def order_place(
             order = order_mark_paid(
                 order_id=order.pk, amount=order.total, provider="free", paid_at=timezone.now(), payment_ref=order.number
             )
-            return Placed(order=order, created=True)
-        return Placed(order=order, created=True, items=items, events=events)
+            return Placed(order=order, created=True), flash_sale_ids
+        return Placed(order=order, created=True, items=items, events=events), flash_sale_ids
     raise Conflict("order_busy", _("We could not place the order. Please try again."))
 
 
