@@ -16,7 +16,17 @@ from dataclasses import dataclass
 from django.db import connection
 
 from shequ.accounts.models import PrivacySettings
-from shequ.community.models import Block, ContentStatus, Favourite, Post, PostLike, UserFollow, Visibility
+from shequ.community.models import (
+    Block,
+    CircleMembership,
+    CircleRole,
+    ContentStatus,
+    Favourite,
+    Post,
+    PostLike,
+    UserFollow,
+    Visibility,
+)
 
 _STRICTNESS = {Visibility.PUBLIC: 0, Visibility.FOLLOWERS: 1, Visibility.PRIVATE: 2}
 
@@ -38,6 +48,7 @@ class PostState:
     follows: bool  # the viewer follows the author
     liked: bool
     favourited: bool
+    moderates: bool = False  # the viewer moderates the post's circle (read only when asked: the post page)
 
 
 def _version(value) -> str:
@@ -45,10 +56,16 @@ def _version(value) -> str:
     return "".join(ch for ch in str(value) if ch.isdigit())
 
 
-def _sql(count: int) -> str:
+def _sql(count: int, *, moderator: bool = False) -> str:
     post, like, favourite = Post._meta.db_table, PostLike._meta.db_table, Favourite._meta.db_table
     block, follow, privacy = Block._meta.db_table, UserFollow._meta.db_table, PrivacySettings._meta.db_table
     marks = ", ".join(["%s"] * count)
+    moderates = (
+        f", EXISTS (SELECT 1 FROM {CircleMembership._meta.db_table} m WHERE m.circle_id = p.circle_id "  # noqa: S608 - names from the models
+        f"AND m.user_id = %s AND m.role = '{CircleRole.MODERATOR.value}')"
+        if moderator
+        else ""
+    )
     return (
         f"SELECT p.id, p.author_id, p.status, p.visibility, COALESCE(pr.posts_visibility, 'public'), p.updated_at, "  # noqa: S608 - names from the models, values are parameters
         "p.like_count, p.comment_count, p.favourite_count, p.share_count, p.view_count, "
@@ -56,19 +73,21 @@ def _sql(count: int) -> str:
         "OR (b.blocker_id = p.author_id AND b.blocked_id = %s)), "
         f"EXISTS (SELECT 1 FROM {follow} f WHERE f.follower_id = %s AND f.followee_id = p.author_id), "
         f"EXISTS (SELECT 1 FROM {like} l WHERE l.post_id = p.id AND l.user_id = %s), "
-        f"EXISTS (SELECT 1 FROM {favourite} v WHERE v.post_id = p.id AND v.user_id = %s) "
-        f"FROM {post} p LEFT JOIN {privacy} pr ON pr.user_id = p.author_id WHERE p.id IN ({marks})"
+        f"EXISTS (SELECT 1 FROM {favourite} v WHERE v.post_id = p.id AND v.user_id = %s)"
+        f"{moderates} FROM {post} p LEFT JOIN {privacy} pr ON pr.user_id = p.author_id WHERE p.id IN ({marks})"
     )
 
 
-def post_states(*, post_ids: list[int], viewer_id: int | None) -> dict[int, PostState]:
-    """The current state of these posts for this viewer (anonymous: ``None``), in one query."""
+def post_states(*, post_ids: list[int], viewer_id: int | None, with_moderator: bool = False) -> dict[int, PostState]:
+    """The current state of these posts for this viewer (anonymous: ``None``), in one query; with
+    ``with_moderator`` also whether the viewer moderates each post's circle (the post page's hide form)."""
     ids = list(dict.fromkeys(int(i) for i in post_ids))
     if not ids:
         return {}
     who = int(viewer_id or 0)  # no user has id 0: every viewer-related EXISTS is false
+    params = [who] * (6 if with_moderator else 5)
     with connection.cursor() as cursor:
-        cursor.execute(_sql(len(ids)), [who, who, who, who, who, *ids])
+        cursor.execute(_sql(len(ids), moderator=with_moderator), [*params, *ids])
         rows = cursor.fetchall()
     return {
         row[0]: PostState(
@@ -87,6 +106,7 @@ def post_states(*, post_ids: list[int], viewer_id: int | None) -> dict[int, Post
             follows=bool(row[12]),
             liked=bool(row[13]),
             favourited=bool(row[14]),
+            moderates=bool(row[15]) if with_moderator else False,
         )
         for row in rows
     }

@@ -1,7 +1,8 @@
 """Feeds: following, hot and latest, and the feeds of one topic or circle, with opaque keyset cursors.
 
 Every feed chooses candidate ids with ONE query (or from the cache: the first page of hot and latest, shared
-by everyone, ``TOP_TTL``; a viewer's following first page, ``FOLLOWING_TTL``), then ONE query
+by everyone, ``TOP_TTL``; the following feed's first page, merged from each source's cached recent ids,
+``feed_lists``), then ONE query
 (``feed_state.post_states``) says for each candidate whether this viewer may see it now (status, visibility,
 author's privacy setting, blocks, follows) and gives its exact counters and the viewer's like and favourite.
 What a card shows is cached per post version and language (``feed_cards`` here for PostCards,
@@ -9,8 +10,8 @@ What a card shows is cached per post version and language (``feed_cards`` here f
 
 * deletions, hiding, blocks, privacy changes, likes/comments/favourites/shares (counts and the viewer's own
   state), edits of text, photos, products or visibility: on the next request;
-* a new post: at once in latest/hot and in the author's own following feed; in followers' following feeds
-  within ``FOLLOWING_TTL`` (20 s); hot order after new engagement: within ``TOP_TTL["hot"]`` (15 s);
+* a new post: at once in latest/hot and in following feeds (its author's, circle's and topics' recent lists
+  are dropped); hot order after new engagement: within ``TOP_TTL["hot"]`` (15 s);
 * the author's nickname, avatar and badges and the products' names on a card: within ``CARD_TTL`` (10 min).
 
 A page costs the same number of queries whatever its size (asserted in the tests).
@@ -30,7 +31,8 @@ Following: fan-out on read
     posts (index ``author, -published_at, -id`` where published), the topics branch walks the newest public
     posts checking topic membership, and the union is sorted and cut. Its cost grows with the number of
     sources followed (bounded: 2,000 authors), not with the size of the post table or with how prolific an
-    author is.
+    author is. The first page is not read from the database at all but merged from each source's recent post
+    ids kept in the cache (``feed_lists``); later pages use the statement.
 
     The three source lists are cached per viewer (``FEED_SOURCES_TTL``, Redis in production). A new follow
     drops them at once (``user.followed`` → ``feed_sources_invalidate``); unfollows, topic follows and circle
@@ -63,6 +65,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from shequ.community import feed_lists
 from shequ.community.feed_state import PostState, post_states, visible_in_feed
 from shequ.community.models import ContentStatus, Post, Visibility
 from shequ.community.selectors.cards import PostCard, cards_for_posts
@@ -78,8 +81,6 @@ MAX_TOPICS = 200
 MAX_CIRCLES = 200
 FEED_SOURCES_TTL = 120  # seconds; a new follow invalidates at once
 _SOURCES_KEY = "feeds:sources:v1:{user_id}"
-_FOLLOWING_KEY = "feeds:following:v1:{user_id}"
-FOLLOWING_TTL = 20  # seconds others' new posts may take to reach a follower's first page; one's own: at once
 _CARD_KEY = "feeds:{kind}:v2:{lang}:{pk}:{version}"
 CARD_TTL = 600  # seconds what a card shows of its author (nickname, avatar, badges) and products may be old
 _TOP_KEY = "feeds:top:v1:{kind}"
@@ -184,14 +185,8 @@ def feed_sources(*, user_id: int) -> FeedSources:
 
 
 def feed_sources_invalidate(*, user_id: int) -> None:
-    """Forget the cached sources of ``user_id`` (after a follow, unfollow, topic follow, join or leave), and
-    the candidates of their following feed's first page."""
-    cache.delete_many([_SOURCES_KEY.format(user_id=user_id), _FOLLOWING_KEY.format(user_id=user_id)])
-
-
-def following_first_page_forget(*, user_id: int) -> None:
-    """Forget the cached first-page candidates of ``user_id``'s following feed (after they post)."""
-    cache.delete(_FOLLOWING_KEY.format(user_id=user_id))
+    """Forget the cached sources of ``user_id`` (after a follow, unfollow, topic follow, join or leave)."""
+    cache.delete(_SOURCES_KEY.format(user_id=user_id))
 
 
 # --- choosing ids ---------------------------------------------------------------------------------------------
@@ -461,19 +456,21 @@ def following_slice(*, viewer, cursor: str | None = None, limit: int | None = DE
     if viewer_id is None:
         return FeedSlice(states=[], next_cursor=None)
     requested = limit + SLACK + 1
-    cacheable = position is None and limit == DEFAULT_LIMIT
-    key = _FOLLOWING_KEY.format(user_id=viewer_id)
-    rows = cache.get(key) if cacheable else None
-    if not isinstance(rows, list):
-        sources = feed_sources(user_id=viewer_id)
-        authors = list(dict.fromkeys((viewer_id, *sources.authors)))
+    sources = feed_sources(user_id=viewer_id)
+    authors = list(dict.fromkeys((viewer_id, *sources.authors)))
+    if position is None and requested <= feed_lists.LIST_SIZE:
+        # The first page: the sources' cached recent ids, merged (feed_lists); no per-viewer cache, so a
+        # followee's new post is there on the next page view.
+        lists = feed_lists.recent_rows(
+            {"author": authors, "topic": list(sources.topics), "circle": list(sources.circles)}
+        )
+        rows = feed_lists.merged([rows for by_id in lists.values() for rows in by_id.values()], requested)
+    else:
         if connection.vendor == "postgresql":
             found = _following_rows_postgres(authors, sources, position, requested)
         else:
             found = _following_rows_portable(authors, sources, position, requested)
         rows = [_row("latest", row) for row in found]
-        if cacheable:
-            cache.set(key, rows, FOLLOWING_TTL)
     return _take("following", rows, requested, limit, viewer_id)
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shequ.analytics.services import track
-from shequ.community import feeds, forms
+from shequ.community import feeds, forms, post_render
 from shequ.community.selectors import cards, circles, comments, detail, favourites, posts, topics
 from shequ.community.services import circles as circle_services
 from shequ.community.services import comments as comment_services
@@ -38,6 +38,9 @@ def _int_list(values) -> list:
 
 
 def post_view(request: HttpRequest, post_id: int) -> HttpResponse:
+    fast = post_render.post_page(request, post_id, _page_number(request))
+    if fast is not None:
+        return fast
     data = detail.post_detail(post_id=post_id, viewer=request.user, page=_page_number(request))
     post_services.post_view_record(post=data.post, viewer=request.user)
     if request.htmx and request.htmx.target == "comments-more":

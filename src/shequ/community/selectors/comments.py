@@ -84,9 +84,16 @@ def _page_rows(post, page: int, page_size: int, replies_shown: int) -> tuple[lis
     found = cache.get(key)
     if isinstance(found, tuple):
         return found
+    rows = load_page_rows(post.pk, page, page_size, replies_shown)
+    cache.set(key, rows, PAGE_TTL)
+    return rows
+
+
+def load_page_rows(post_id: int, page: int, page_size: int, replies_shown: int) -> tuple[list, list, bool, dict]:
+    """(top-level comments, their replies, has_next, badges by author) from the database, authors lightened."""
     offset = (page - 1) * page_size
     top = list(
-        Comment.objects.filter(post_id=post.pk, parent__isnull=True, status=ContentStatus.PUBLISHED)
+        Comment.objects.filter(post_id=post_id, parent__isnull=True, status=ContentStatus.PUBLISHED)
         .select_related("author")
         .order_by("created_at", "id")[offset : offset + page_size + 1]
     )
@@ -101,20 +108,35 @@ def _page_rows(post, page: int, page_size: int, replies_shown: int) -> tuple[lis
             .order_by("created_at", "id")[: page_size * 20]
         )
     badges = dict(badges_by_user(user_ids={c.author_id for c in top + replies}))
-    rows = ([_lighten(c) for c in top], [_lighten(c) for c in replies], has_next, badges)
-    cache.set(key, rows, PAGE_TTL)
-    return rows
+    return [_lighten(c) for c in top], [_lighten(c) for c in replies], has_next, badges
+
+
+_HTML_KEY = "community:comments-html:v1:{lang}:{auth}:{post_id}:{page}:{size}:{count}"
+
+
+def comment_html_key(*, lang: str, auth: bool, post_id: int, page: int, page_size: int, comment_count: int) -> str:
+    """The key of a page of comments rendered as HTML with slots (``post_render``); dropped with the rows."""
+    return _HTML_KEY.format(lang=lang, auth=int(auth), post_id=post_id, page=page, size=page_size, count=comment_count)
 
 
 def comment_pages_forget(*, post_id: int, comment_count: int, page_size: int) -> None:
-    """Drop the cached comment pages of a post (after a comment's likes changed)."""
-    pages = comment_count // max(1, page_size) + 1
-    cache.delete_many(
-        [
-            _PAGE_KEY.format(post_id=post_id, page=page, size=page_size, replies=REPLIES_SHOWN, count=comment_count)
-            for page in range(1, pages + 1)
-        ]
-    )
+    """Drop the cached comment pages of a post, as rows and as HTML (after a comment's likes changed)."""
+    from django.conf import settings
+
+    pages = range(1, comment_count // max(1, page_size) + 2)
+    keys = [
+        _PAGE_KEY.format(post_id=post_id, page=page, size=page_size, replies=REPLIES_SHOWN, count=comment_count)
+        for page in pages
+    ]
+    keys += [
+        comment_html_key(
+            lang=lang, auth=auth, post_id=post_id, page=page, page_size=page_size, comment_count=comment_count
+        )
+        for lang, _name in settings.LANGUAGES
+        for auth in (False, True)
+        for page in pages
+    ]
+    cache.delete_many(keys)
 
 
 def comment_page(
@@ -133,6 +155,13 @@ def comment_page(
                 "comment_id", flat=True
             )
         )
+    return assemble_page(
+        top, replies, has_next, badges, liked=liked, page=page, total=post.comment_count, replies_shown=replies_shown
+    )
+
+
+def assemble_page(top, replies, has_next, badges, *, liked: set[int], page: int, total: int, replies_shown: int):
+    """A CommentPage from the rows of ``load_page_rows`` and the viewer's liked comment ids."""
     views = {
         c.pk: CommentView(comment=c, badges=badges.get(c.author_id, []), liked=c.pk in liked) for c in top + replies
     }
@@ -145,7 +174,7 @@ def comment_page(
         view = views[comment.pk]
         view.replies = per_parent.get(comment.pk, [])
         items.append(view)
-    return CommentPage(items=items, page=page, has_next=has_next, total=post.comment_count)
+    return CommentPage(items=items, page=page, has_next=has_next, total=total)
 
 
 def reply_list(*, parent: Comment, viewer=None, limit: int = 200) -> list[CommentView]:

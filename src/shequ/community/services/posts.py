@@ -467,12 +467,7 @@ def post_view_record(*, post: Post, viewer, via: str = "web") -> None:
     from django.core.cache import cache
 
     key = f"community:views:{post.pk}"
-    cache.add(key, 0, timeout=24 * 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=24 * 3600)
-        count = 1
+    count = _count_view(key)
     if count >= VIEW_FLUSH:
         cache.delete(key)
         Post.objects.filter(pk=post.pk).update(view_count=F("view_count") + count)
@@ -481,3 +476,25 @@ def post_view_record(*, post: Post, viewer, via: str = "web") -> None:
 
 
 VIEW_FLUSH = 10
+
+
+def _count_view(key: str) -> int:
+    """Add one to the view counter ``key`` and return it. On Redis one round trip (INCR and EXPIRE pipelined),
+    not the three of Django's ``add`` + ``incr`` (which checks that the key exists first): this runs on every
+    post page view."""
+    from django.core.cache import cache, caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        full = backend.make_and_validate_key(key)
+        pipe = backend._cache.get_client(full, write=True).pipeline(transaction=False)
+        pipe.incr(full)
+        pipe.expire(full, 24 * 3600)
+        return int(pipe.execute()[0])
+    cache.add(key, 0, timeout=24 * 3600)
+    try:
+        return cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=24 * 3600)
+        return 1

@@ -266,3 +266,40 @@ def test_following_feed_follows_unfollows_topic_follows_and_circle_leaves_at_onc
     assert set(ids(feeds.feed_following(viewer=viewer))) == {in_topic.pk, in_circle.pk}
     circle_leave(user=viewer, circle_id=circle.pk)
     assert ids(feeds.feed_following(viewer=viewer)) == [in_topic.pk]
+
+
+def test_a_followees_new_post_and_its_removal_reach_followers_feeds_at_once(people, django_capture_on_commit_callbacks):
+    from shequ.community.services.posts import post_create, post_delete
+
+    viewer, friend = people["viewer"], people["friend"]
+    topic = Topic.objects.create(name="早餐打卡", slug="zao-can")
+    UserFollow.objects.create(follower=viewer, followee=friend)
+    TopicFollow.objects.create(user=viewer, topic=topic)
+    old = make_post(friend, "旧的")
+    assert ids(feeds.feed_following(viewer=viewer)) == [old.pk]  # the friend's and the topic's lists are cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        new = post_create(author=friend, text="新的")
+        in_topic = post_create(author=people["stranger"], text="话题 #早餐打卡#")
+    assert in_topic.topics.filter(pk=topic.pk).exists()
+    assert ids(feeds.feed_following(viewer=viewer)) == [in_topic.pk, new.pk, old.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_delete(post=new, user=friend)
+    assert ids(feeds.feed_following(viewer=viewer)) == [in_topic.pk, old.pk]
+
+
+def test_the_recent_post_lists_are_rebuilt_after_a_cache_flush(people):
+    from django.core.cache import cache
+
+    viewer, friend = people["viewer"], people["friend"]
+    circle = Circle.objects.create(name="乳品控", slug="ru-pin")
+    UserFollow.objects.create(follower=viewer, followee=friend)
+    CircleMembership.objects.create(user=viewer, circle=circle)
+    first = [make_post(friend, "朋友的").pk, make_post(people["stranger"], "圈子里的", circle=circle).pk]
+    assert ids(feeds.feed_following(viewer=viewer)) == first[::-1]
+
+    cache.clear()
+    later = make_post(friend, "清空后")  # written behind the feeds' back: only a rebuild from the database shows it
+    assert ids(feeds.feed_following(viewer=viewer)) == [later.pk, *first[::-1]]
+    assert ids(feeds.feed_following(viewer=viewer)) == [later.pk, *first[::-1]]  # and from the rebuilt lists
