@@ -16,8 +16,9 @@ The embedded default (SQLite, local-memory cache, one worker process) — the de
 
     SHEQU_DATA_DIR=/tmp/demo python bench/catalog_load.py
 
-Options: ``--duration`` seconds per scenario (default 20), ``--connections`` (32), ``--workers``/``--threads``
-for gunicorn (default: what ``shequ serve`` picks), ``--scenarios`` to run a subset, ``--port``.
+Options: ``--duration`` seconds per scenario (default 20), ``--connections`` (32),
+``--workers``/``--threads``/``--worker-class`` for gunicorn (default: what ``shequ serve`` picks), ``--scenarios``
+to run a subset, ``--port``.
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=32, help="Concurrent clients (default 32).")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: shequ serve's).")
     parser.add_argument("--threads", type=int, default=None, help="Threads per worker (default: shequ serve's).")
+    parser.add_argument("--worker-class", choices=("gthread", "sync"), default=None, help="shequ serve's default.")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--sample", type=int, default=2000, help="Distinct products to request (default 2000).")
     parser.add_argument(
@@ -151,6 +153,8 @@ def start_server(args: argparse.Namespace) -> subprocess.Popen:
         command += ["--workers", str(args.workers)]
     if args.threads:
         command += ["--threads", str(args.threads)]
+    if getattr(args, "worker_class", None):
+        command += ["--worker-class", args.worker_class]
     env = {**os.environ, "SHEQU_ANALYTICS_WRITE_MODE": "buffered", "LOG_LEVEL": "WARNING"}
     server = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True

@@ -83,6 +83,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--posts", type=int, default=2000, help="Distinct posts for the post page (default 2000).")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--worker-class", choices=("gthread", "sync"), default=None, help="shequ serve's default.")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--scenarios", default=SCENARIOS, help="Comma-separated subset of: " + SCENARIOS)
     parser.add_argument("--warmup", type=int, default=10, help="Seconds walking the URL list first (default 10).")

@@ -60,7 +60,8 @@ def test_demo_prepares_a_seeded_site_and_is_safe_to_run_again(tmp_path):
 
 
 @pytest.mark.slow
-def test_serve_answers_on_the_chosen_port(tmp_path):
+@pytest.mark.parametrize("worker_class", ["gthread", "sync"])
+def test_serve_answers_on_the_chosen_port(tmp_path, worker_class):
     port = _free_port()
     env = {
         k: v
@@ -69,7 +70,7 @@ def test_serve_answers_on_the_chosen_port(tmp_path):
     }
     env["SHEQU_DATA_DIR"] = str(tmp_path)
     server = subprocess.Popen(
-        [*SHEQU.split(), "serve", "--port", str(port)],
+        [*SHEQU.split(), "serve", "--port", str(port), "--worker-class", worker_class],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,

@@ -409,19 +409,29 @@ def product_view(request: HttpRequest, slug: str) -> HttpResponse:
     if ref.slug != slug:  # reached by id, or by an old slug
         target = reverse("catalog:product", args=[ref.slug])
         return redirect(f"{target}?{request.GET.urlencode()}" if request.GET else target, permanent=True)
-    fragments = _product_fragments(ref)
     sku_id = _int(request.GET.get("sku"))
-    selected = sku_id if sku_id in fragments["variants"] else fragments["default"]
-    tracking.product_viewed(request, product_id=ref.id, sku_id=selected or None)
-    context = {
-        "ref": ref,
-        "fragments": fragments,
-        "variant_html": fragments["variants"][selected],
-        "canonical": reverse("catalog:product", args=[ref.slug]),
-        **{name: template for name, template in OPTIONAL_PRODUCT_TEMPLATES.items() if _template_exists(template)},
-    }
-    key = f"pd:{ref.id}:{ref.version}:{page_versions.product_page_versions(ref.id)}:{selected}"
-    return _shared_page(request, "catalog/product.html", context, key=key, ttl=PAGE_TTL)
+    shown: dict[str, int] = {}
+
+    def context() -> dict:
+        # Only when the page is rendered: a shared copy's hit needs neither the fragments nor the context.
+        fragments = _product_fragments(ref)
+        shown["sku"] = sku_id if sku_id in fragments["variants"] else fragments["default"]
+        return {
+            "ref": ref,
+            "fragments": fragments,
+            "variant_html": fragments["variants"][shown["sku"]],
+            "canonical": reverse("catalog:product", args=[ref.slug]),
+            **{name: template for name, template in OPTIONAL_PRODUCT_TEMPLATES.items() if _template_exists(template)},
+        }
+
+    key = f"pd:{ref.id}:{ref.version}:{page_versions.product_page_versions(ref.id)}:{sku_id or 0}"
+    response = http_cache.page(
+        page_cache.render_page(
+            request, "catalog/product.html", context, key=key, ttl=PAGE_TTL, meta=lambda: shown["sku"]
+        )
+    )
+    tracking.product_viewed(request, product_id=ref.id, sku_id=response.page_meta or None)
+    return response
 
 
 @require_safe

@@ -49,20 +49,28 @@ def render_page(
     key: str,
     ttl: int,
     status: int = 200,
+    meta: Callable[[], object] | None = None,
 ) -> HttpResponse:
     """``render(request, template, context)``, served from the shared copy when the visitor has no session.
 
     ``key`` names the page and every version it depends on (the URL and language are added here); ``context``
-    may be a callable so that a cache hit does not even build it.
+    may be a callable so that a cache hit does not even build it. ``meta``, called after the context is built,
+    gives a small value kept with the shared copy (what the caller learnt while building, e.g. which variant
+    the page shows); it is on the response as ``page_meta`` either way.
     """
     if not shareable(request):
-        return render(request, template, context() if callable(context) else context, status=status)
+        response = render(request, template, context() if callable(context) else context, status=status)
+        response.page_meta = meta() if meta else None
+        return response
     path = hashlib.blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
-    cache_key = f"page:{key}:{get_language()}:{path}"
+    cache_key = f"pg:{key}:{get_language()}:{path}"
 
-    def build() -> str:
+    def build() -> tuple[str, object]:
         values = context() if callable(context) else context
-        return render_to_string(template, {**values, "csrf_token": CSRF_PLACEHOLDER}, request)
+        html = render_to_string(template, {**values, "csrf_token": CSRF_PLACEHOLDER}, request)
+        return html, meta() if meta else None
 
-    html = fragment_cache.get_or_build(cache_key, build, ttl)
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)), status=status)
+    html, page_meta = fragment_cache.get_or_build(cache_key, build, ttl)
+    response = HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)), status=status)
+    response.page_meta = page_meta
+    return response

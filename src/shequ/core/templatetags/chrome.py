@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 
 from django import template
+from django.template.loader_tags import BlockNode
 
 register = template.Library()
 
@@ -45,6 +46,9 @@ def chrome(parser: template.base.Parser, token: template.base.Token) -> ChromeNo
         raise template.TemplateSyntaxError("{% chrome %} needs a name, e.g. {% chrome 'tabbar' LANG %}")
     nodelist = parser.parse(("endchrome",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        # A child template fills a block per page; frozen inside a shared part, every page would show the first.
+        raise template.TemplateSyntaxError("{% chrome %} cannot contain a {% block %}")
     return ChromeNode(nodelist, [parser.compile_filter(bit) for bit in bits])
 
 

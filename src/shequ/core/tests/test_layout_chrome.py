@@ -32,3 +32,20 @@ def test_the_tab_bar_follows_the_language(client):
 
     assert "</span>社区</a>" in chinese and "</span>Community</a>" not in chinese
     assert "</span>Community</a>" in english and "</span>社区</a>" not in english
+
+
+def test_each_page_keeps_its_own_title(client):
+    from django.conf import settings
+
+    home = client.get("/").content.decode()
+    categories = client.get("/c/").content.decode()
+
+    assert f"<title>{settings.SHEQU_SITE_NAME}</title>" not in categories
+    assert home.split("<title>")[1].split("</title>")[0] != categories.split("<title>")[1].split("</title>")[0]
+
+
+def test_a_block_inside_a_shared_part_is_refused():
+    from django.template import Template, TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError):
+        Template('{% load chrome %}{% chrome "x" %}{% block title %}{% endblock %}{% endchrome %}')
