@@ -21,16 +21,11 @@ def _clear_cache() -> None:
     """Empty this test process's cache. On Redis only our own key prefix is deleted (FLUSHDB would also wipe
     the keys of parallel test workers sharing the database)."""
     from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
 
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        client = backend._cache.get_client(None, write=True)
-        keys = list(client.scan_iter(match=f"{backend.key_prefix}:*", count=1000))
-        if keys:
-            client.delete(*keys)
-    else:
-        backend.clear()
+    caches["default"].clear()  # on Redis: only our own key prefix (core.cache.SharedClientRedisCache.clear)
+    from shequ.core import fragment_cache
+
+    fragment_cache.clear_local()  # the in-process copies in front of Redis
 
 
 @pytest.fixture(autouse=True)

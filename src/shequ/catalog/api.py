@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 from typing import Literal
 
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -92,12 +91,12 @@ def _generation_cached(
     listings also per search-index generation)."""
     generation = selectors.listing_generation() if listing else catalog_generation()
     key = f"catalog:api:{name}:{generation}:{selectors.language()}:{variant}"
-    hit = cache.get(key)
-    if hit is None:
+
+    def fresh() -> tuple[str, bytes, object]:
         body, extra = build()
-        hit = (http_cache.body_etag(body), body, extra)
-        cache.set(key, hit, LIST_TTL)
-    return hit
+        return http_cache.body_etag(body), body, extra
+
+    return fragment_cache.get_or_build(key, fresh, LIST_TTL)  # versioned key: safe to keep in process too
 
 
 def _dump(adapter: TypeAdapter, data: list[dict]) -> bytes:

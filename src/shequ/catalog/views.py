@@ -12,7 +12,6 @@ import hashlib
 from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -86,11 +85,8 @@ def _fragment(html: str, status: int = 200) -> HttpResponse:
 
 
 def _cached(key: str, build, ttl: int):
-    hit = cache.get(key)
-    if hit is None:
-        hit = build()
-        cache.set(key, hit, ttl)
-    return hit
+    """Listing and home fragments: their keys carry the catalog generation, so a copy in process is safe."""
+    return fragment_cache.get_or_build(key, build, ttl)
 
 
 def _digest(*parts: object) -> str:

@@ -27,3 +27,20 @@ class SharedClientRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = PooledRedisCacheClient
+
+    def clear(self) -> None:
+        """Delete this cache's own keys (its KEY_PREFIX), not the whole Redis database as Django's FLUSHDB
+        does: the database may be shared (with another deployment, with the Celery broker, or with parallel
+        test workers, whose sessions a FLUSHDB would wipe mid-test)."""
+        if not self.key_prefix:
+            super().clear()
+            return
+        client = self._cache.get_client(None, write=True)
+        batch = []
+        for key in client.scan_iter(match=f"{self.key_prefix}:*", count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                client.delete(*batch)
+                batch.clear()
+        if batch:
+            client.delete(*batch)

@@ -15,3 +15,17 @@ def test_the_redis_cache_reuses_one_client_per_pool_and_works():
     assert cache.get("greeting") == {"text": "你好"}
     assert cache.incr("counter", 1) if cache.add("counter", 0, timeout=5) else True
     cache.delete_many(["greeting", "counter"])
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL)")
+def test_clearing_the_cache_leaves_other_prefixes_in_the_same_database_alone():
+    mine = SharedClientRedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": "shequ-test-mine"})
+    theirs = SharedClientRedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": "shequ-test-theirs"})
+    mine.set_many({f"k{n}": n for n in range(1500)}, timeout=30)
+    theirs.set("session", "still here", timeout=30)
+
+    mine.clear()
+
+    assert mine.get("k0") is None and mine.get("k1499") is None
+    assert theirs.get("session") == "still here"
+    theirs.clear()
