@@ -37,6 +37,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from shequ.catalog.models import Brand, Category, Product, ProductStatus, Tag
+from shequ.core import fragment_cache
 from shequ.core.errors import InvalidInput, NotFound
 
 SORTS = {
@@ -180,12 +181,16 @@ def _generations() -> tuple[int, int]:
     from shequ.search.selectors import GENERATION_KEY, search_generation
 
     search_key = GENERATION_KEY.format(doc_type=SEARCH_DOC_TYPE)
-    found = cache.get_many([CATALOG_GENERATION_KEY, search_key])
-    catalog = found.get(CATALOG_GENERATION_KEY)
-    index = found.get(search_key)
-    catalog = int(catalog) if catalog is not None else catalog_generation()
-    index = int(index) if index is not None else search_generation(doc_type=SEARCH_DOC_TYPE)
-    return catalog, index
+
+    def load() -> tuple[int, int]:
+        found = cache.get_many([CATALOG_GENERATION_KEY, search_key])
+        catalog = found.get(CATALOG_GENERATION_KEY)
+        index = found.get(search_key)
+        catalog = int(catalog) if catalog is not None else catalog_generation()
+        index = int(index) if index is not None else search_generation(doc_type=SEARCH_DOC_TYPE)
+        return catalog, index
+
+    return fragment_cache.get_fresh("catalog:generations", load)
 
 
 def browse_generation() -> str:

@@ -60,18 +60,23 @@ def product_ref(*, key: str | int) -> ProductRef:
     else:
         raise _not_found()
     cache_key = _ref_key(kind, value)
-    cached = cache.get(cache_key)
-    if cached is None:
-        row = (
-            Product.objects.filter(**{"pk" if kind == "id" else "slug": value})
-            .values_list("pk", "slug", "version", "status")
-            .first()
-        )
-        if row is None and kind == "id":
-            # An all-digit slug is still a slug.
-            row = Product.objects.filter(slug=text).values_list("pk", "slug", "version", "status").first()
-        cached = (row[0], row[1], row[2]) if row and row[3] == ProductStatus.ON_SALE else _MISSING
-        cache.set(cache_key, cached, REF_TTL)
+
+    def load():
+        cached = cache.get(cache_key)
+        if cached is None:
+            row = (
+                Product.objects.filter(**{"pk" if kind == "id" else "slug": value})
+                .values_list("pk", "slug", "version", "status")
+                .first()
+            )
+            if row is None and kind == "id":
+                # An all-digit slug is still a slug.
+                row = Product.objects.filter(slug=text).values_list("pk", "slug", "version", "status").first()
+            cached = (row[0], row[1], row[2]) if row and row[3] == ProductStatus.ON_SALE else _MISSING
+            cache.set(cache_key, cached, REF_TTL)
+        return cached
+
+    cached = fragment_cache.get_fresh(cache_key, load)
     if cached == _MISSING:
         raise _not_found()
     return ProductRef(*cached)
@@ -82,6 +87,7 @@ def product_refs_refresh(product_ids: list[int]) -> None:
     ids = list(product_ids)
     if not ids:
         return
+    fragment_cache.forget_fresh()
     old = cache.get_many([_ref_key("id", pk) for pk in ids])
     rows = {
         pk: (pk, slug, version, status)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from shequ.catalog import signals
 from shequ.catalog.models import SKU, Banner, Brand, Category, Product, ProductImage, ProductStatus, Tag
 from shequ.catalog.richtext import render_description
+from shequ.core import fragment_cache
 from shequ.core.errors import InvalidInput
 
 CATALOG_GENERATION_KEY = "catalog:generation"
@@ -30,6 +31,7 @@ def catalog_generation() -> int:
 
 
 def _bump_generation() -> None:
+    fragment_cache.forget_fresh()
     try:
         cache.incr(CATALOG_GENERATION_KEY)
     except ValueError:

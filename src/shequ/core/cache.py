@@ -31,7 +31,11 @@ class SharedClientRedisCache(RedisCache):
     def clear(self) -> None:
         """Delete this cache's own keys (its KEY_PREFIX), not the whole Redis database as Django's FLUSHDB
         does: the database may be shared (with another deployment, with the Celery broker, or with parallel
-        test workers, whose sessions a FLUSHDB would wipe mid-test)."""
+        test workers, whose sessions a FLUSHDB would wipe mid-test). The in-process copies in front of it
+        (fragment_cache) go too."""
+        from shequ.core import fragment_cache
+
+        fragment_cache.clear_local()
         if not self.key_prefix:
             super().clear()
             return

@@ -83,6 +83,32 @@ def get_or_build(key: str, build: Callable[[], Any], ttl: int) -> Any:
     return value
 
 
+# Values that may change at any moment (a product's current version, the catalog's generation): each process
+# re-reads them from the shared cache at most once per MICRO_SECONDS, which saves the hottest pages a Redis
+# round trip. A change made in this process is seen here at once (forget_fresh); other processes see it within
+# MICRO_SECONDS.
+MICRO_SECONDS = 1.0
+_micro = _LocalLRU(4096)
+
+
+def get_fresh(key: str, load: Callable[[], Any], seconds: float = MICRO_SECONDS) -> Any:
+    """``load()`` (which reads the shared cache), reused in this process for ``seconds``."""
+    if not _local_enabled():
+        return load()
+    value = _micro.get(key)
+    if value is None:
+        value = load()
+        if value is not None:
+            _micro.set(key, value, seconds)
+    return value
+
+
+def forget_fresh() -> None:
+    """Something changed in this process: re-read every micro-cached value."""
+    _micro.clear()
+
+
 def clear_local() -> None:
     """Drop the in-process level (tests that reuse ids after a rollback)."""
     _local.clear()
+    _micro.clear()

@@ -12,6 +12,8 @@ import time
 from django.core.cache import cache
 from django.db import transaction
 
+from shequ.core import fragment_cache
+
 VERSION_TTL = 7 * 24 * 3600
 
 
@@ -20,16 +22,22 @@ def _key(product_id: int) -> str:
 
 
 def product_version(product_id: int) -> int:
-    """The current version of the product's community blocks (one cache read)."""
-    value = cache.get(_key(product_id))
-    if value is None:
-        value = time.time_ns()
-        cache.add(_key(product_id), value, VERSION_TTL)
-        value = cache.get(_key(product_id), value)
-    return int(value)
+    """The current version of the product's community blocks (one cache read, reused in this process for a
+    moment: fragment_cache.get_fresh)."""
+
+    def load() -> int:
+        value = cache.get(_key(product_id))
+        if value is None:
+            value = time.time_ns()
+            cache.add(_key(product_id), value, VERSION_TTL)
+            value = cache.get(_key(product_id), value)
+        return int(value)
+
+    return fragment_cache.get_fresh(_key(product_id), load)
 
 
 def _bump(product_id: int) -> None:
+    fragment_cache.forget_fresh()
     try:
         cache.incr(_key(product_id))
     except ValueError:  # not cached (or expired): any new value will do

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import transaction
 
+from shequ.core import fragment_cache
 from shequ.search import indexing
 from shequ.search.backends import get_backend
 from shequ.search.models import SearchDocument
@@ -49,6 +50,7 @@ def _batches(ids: list[int], size: int) -> Iterable[list[int]]:
 
 
 def _bump_generation(doc_type: str) -> None:
+    fragment_cache.forget_fresh()
     key = GENERATION_KEY.format(doc_type=doc_type)
     try:
         cache.incr(key)
