@@ -22,10 +22,8 @@ def _clear_cache() -> None:
     the keys of parallel test workers sharing the database)."""
     from django.core.cache import caches
 
-    caches["default"].clear()  # on Redis: only our own key prefix (core.cache.SharedClientRedisCache.clear)
-    from shequ.core import fragment_cache
-
-    fragment_cache.clear_local()  # the in-process copies in front of Redis
+    # On Redis: only our own key prefix, and the in-process copies in front of it (SharedClientRedisCache.clear).
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -69,15 +69,11 @@ def _add_to_cart_template() -> str:
     return ADD_TO_CART_TEMPLATE if _template_exists(ADD_TO_CART_TEMPLATE) else ""
 
 
-def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    return http_cache.page(render(request, template, context, status=status))
-
-
 def _shared_page(
-    request: HttpRequest, template: str, context: dict, *, key: str, ttl: int = LISTING_TTL
+    request: HttpRequest, template: str, context, *, key: str, ttl: int = LISTING_TTL, meta=None
 ) -> HttpResponse:
     """A page that, for visitors without a session, depends only on ``key`` (its fragment's versioned key)."""
-    return http_cache.page(page_cache.render_page(request, template, context, key=key, ttl=ttl))
+    return http_cache.page(page_cache.render_page(request, template, context, key=key, ttl=ttl, meta=meta))
 
 
 def _fragment(html: str, status: int = 200) -> HttpResponse:
@@ -421,11 +417,7 @@ def product_view(request: HttpRequest, slug: str) -> HttpResponse:
         }
 
     key = f"pd:{ref.id}:{ref.version}:{page_versions.product_page_versions(ref.id)}:{sku_id or 0}"
-    response = http_cache.page(
-        page_cache.render_page(
-            request, "catalog/product.html", context, key=key, ttl=PAGE_TTL, meta=lambda: shown["sku"]
-        )
-    )
+    response = _shared_page(request, "catalog/product.html", context, key=key, ttl=PAGE_TTL, meta=lambda: shown["sku"])
     tracking.product_viewed(request, product_id=ref.id, sku_id=response.page_meta or None)
     return response
 

@@ -98,14 +98,19 @@ def _set_many(values: dict[str, bytes]) -> None:
     pipe.execute()
 
 
-def _load_postgres(kind: str, ids: list[int]) -> dict[int, bytes]:
-    post = Post._meta.db_table
+def topic_link_columns() -> tuple[str, str, str]:
+    """The post–topic link table and its post and topic columns, for the raw feed statements."""
     through = Post.topics.through
-    link, link_post, link_topic = (
+    return (
         through._meta.db_table,
         through._meta.get_field("post").column,
         through._meta.get_field("topic").column,
     )
+
+
+def _load_postgres(kind: str, ids: list[int]) -> dict[int, bytes]:
+    post = Post._meta.db_table
+    link, link_post, link_topic = topic_link_columns()
     order = "ORDER BY p.published_at DESC, p.id DESC LIMIT %(size)s"
     where = {
         # exactly the conditions of the partial indexes, so each is an index scan that stops after LIST_SIZE rows

@@ -496,12 +496,7 @@ def _following_rows_portable(authors, sources, position, count) -> list:
 def _following_rows_postgres(authors, sources, position, count) -> list:
     """One statement: LATERAL top-N per author and per circle, a walk of the newest posts for topics."""
     post = Post._meta.db_table
-    through = Post.topics.through
-    link, link_post, link_topic = (
-        through._meta.db_table,
-        through._meta.get_field("post").column,
-        through._meta.get_field("topic").column,
-    )
+    link, link_post, link_topic = feed_lists.topic_link_columns()
     when = _from_micros(int(position.key)) if position else _FAR_FUTURE
     last_id = position.id if position else _MAX_ID
     after = "p.published_at <= %(when)s AND (p.published_at < %(when)s OR p.id < %(last_id)s)"
