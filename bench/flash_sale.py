@@ -46,6 +46,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--state", default="var/bench-flash.json", help="Where setup writes tokens and ids.")
     parser.add_argument("--setup-only", action="store_true")
     parser.add_argument("--no-setup", action="store_true")
+    parser.add_argument(
+        "--async",
+        dest="queued",
+        action="store_true",
+        help="Send Prefer: respond-async: winners are answered 202 with a ticket while workers write the orders "
+        "(the server needs CELERY_BROKER_URL and a running celery worker). Also prints how long buyers waited "
+        "for their order to be written.",
+    )
     args = parser.parse_args(argv)
     if min(args.units, args.buyers, args.concurrency) < 1:
         parser.error("--units, --buyers and --concurrency must be positive")
@@ -148,7 +156,11 @@ async def fire(args: argparse.Namespace, state: dict) -> tuple[list[float], dict
                     response = await client.post(
                         "/api/v1/orders",
                         json={"sku_id": state["sku_id"], "quantity": 1},
-                        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex},
+                        headers={
+                            "Authorization": f"Bearer {token}",
+                            "Idempotency-Key": uuid.uuid4().hex,
+                            **({"Prefer": "respond-async"} if args.queued else {}),
+                        },
                     )
                     key = str(response.status_code)
                     if response.status_code >= 400:
@@ -157,7 +169,7 @@ async def fire(args: argparse.Namespace, state: dict) -> tuple[list[float], dict
                     key = type(exc).__name__
                 latencies.append(time.perf_counter() - started)
                 outcomes[key] = outcomes.get(key, 0) + 1
-                if key == "201":
+                if key in {"201", "202"}:
                     last_sale[0] = time.perf_counter() - began
 
         began = time.perf_counter()
@@ -170,6 +182,7 @@ local tokens = {}
 for line in io.lines("%(tokens)s") do tokens[#tokens + 1] = line end
 local threads = %(threads)d
 local body = '{"sku_id": %(sku_id)d, "quantity": 1}'
+local prefer = %(prefer)s
 local n = 0
 local sent = 0
 setup = function(thread)
@@ -188,11 +201,13 @@ request = function()
   local index = next_index()
   sent = sent + 1
   if index > #tokens then index = #tokens end  -- never sent in time: see delay()
-  return wrk.format("POST", "/api/v1/orders", {
+  local headers = {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. tokens[index],
     ["Idempotency-Key"] = "flash-" .. index .. "-" .. sent,
-  }, body)
+  }
+  if prefer then headers["Prefer"] = "respond-async" end
+  return wrk.format("POST", "/api/v1/orders", headers, body)
 end
 -- Once a thread has sent all its buyers, a connection that frees up waits instead of sending another request
 -- (wrk always sends one): no buyer is sent twice, and no extra answer is mistaken for a buyer's.
@@ -240,6 +255,7 @@ def fire_wrk(args: argparse.Namespace, state: dict) -> dict:
                 "tokens": tokens,
                 "threads": threads,
                 "sku_id": state["sku_id"],
+                "prefer": "true" if args.queued else "false",
                 "result": result,
                 "markers": Path(workdir) / "done-",
             }
@@ -292,6 +308,40 @@ def sale_window(state: dict) -> tuple[int, float]:
     return orders.count(), (span["last"] - span["first"]).total_seconds()
 
 
+def drain(state: dict, *, timeout: float = 180.0) -> list[float]:
+    """Wait until the workers have settled every queued ticket of the run; the seconds each buyer waited from
+    the 202 to their order written (or the error recorded)."""
+    from django.core.cache import caches
+
+    from shequ.orders import order_queue
+
+    backend = caches["default"]
+    client = backend._cache.get_client(None)
+    pattern = backend.make_and_validate_key("orders:queue:ticket:*")
+    deadline = time.monotonic() + timeout
+    while True:
+        keys = [key.decode() for key in client.scan_iter(match=pattern, count=1000)]
+        tickets = [t for t in (order_queue.get(key.rsplit(":", 1)[-1]) for key in keys) if t is not None]
+        mine = [t for t in tickets if t.queued_at >= state.get("fired_at", 0)]
+        if all(t.status != order_queue.QUEUED for t in mine) or time.monotonic() > deadline:
+            return sorted(t.finished_at - t.queued_at for t in mine if t.finished_at)
+        time.sleep(0.2)
+
+
+def print_waits(waits: list[float]) -> None:
+    if not waits:
+        print("queued: none (the server placed every order before answering: is a celery worker running?)")
+        return
+
+    def pct(p: float) -> float:
+        return waits[min(len(waits) - 1, int(p * len(waits)))] * 1000
+
+    print(
+        f"queued tickets: {len(waits)}; 202 to order written, ms: p50 {pct(0.5):.0f}  p95 {pct(0.95):.0f}  "
+        f"max {waits[-1] * 1000:.0f}"
+    )
+
+
 def check(state: dict) -> dict:
     from shequ.inventory.models import StockLevel
     from shequ.orders.models import FlashSale, OrderItem
@@ -317,8 +367,11 @@ def main(argv: list[str] | None = None) -> int:
     state = json.loads(state_path.read_text())
     if args.driver == "wrk":
         return report_wrk(args, state)
+    state["fired_at"] = time.time()
     latencies, outcomes, elapsed, sold_out_after = asyncio.run(fire(args, state))
-    placed = outcomes.get("201", 0)
+    if args.queued:
+        print_waits(drain(state))
+    placed = outcomes.get("201", 0) + outcomes.get("202", 0)
     ordered = sorted(latencies)
 
     def pct(p: float) -> float:
@@ -339,8 +392,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report_wrk(args: argparse.Namespace, state: dict) -> int:
+    state["fired_at"] = time.time()
     data = fire_wrk(args, state)
     seconds = data["elapsed"]
+    if args.queued:
+        print_waits(drain(state))
     placed, span = sale_window(state)
     print(f"driver: wrk, {args.concurrency} connections, {len(state['tokens'])} buyers")
     print(

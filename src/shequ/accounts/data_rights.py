@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from shequ.accounts.models import (
     Address,
-    ApiToken,
     OtpChallenge,
     Preferences,
     PrivacySettings,
     SocialAccount,
     User,
 )
+from shequ.accounts.services.tokens import user_tokens_revoke_all
 
 
 def export_account(user: User) -> dict[str, Any]:
@@ -66,7 +66,7 @@ def erase_account(user: User) -> None:
     Address.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()
     OtpChallenge.objects.filter(phone_hash=user.phone_hash).delete()
-    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    user_tokens_revoke_all(user=user)
     Preferences.objects.filter(user=user).delete()
     PrivacySettings.objects.filter(user=user).delete()
     if user.avatar:

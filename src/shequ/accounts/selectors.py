@@ -26,6 +26,11 @@ def user_find_by_phone(*, e164: str) -> User | None:
     return User.objects.filter(phone_hash=lookup_hash(e164)).first()
 
 
+def active_user_get(*, user_id: int) -> User | None:
+    """The active account with this id: background jobs acting for a user (a queued order) start here."""
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
 def users_by_ids(*, ids: list[int]) -> dict[int, User]:
     """Users for display (nickname, avatar) in one query; other apps use this instead of joining."""
     return {u.pk: u for u in User.objects.filter(pk__in=ids).only("id", "nickname", "avatar", "deleted_at")}

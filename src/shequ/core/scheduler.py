@@ -31,7 +31,7 @@ class EmbeddedBeat(threading.Thread):
         """Run every entry that is due now; return their names."""
         from shequ.config.celery import app
 
-        app.loader.import_default_modules()  # autodiscovered task modules are imported lazily
+        _import_task_modules()
         ran = []
         for name, entry in self.schedule.items():
             schedule = entry["schedule"]
@@ -54,13 +54,53 @@ class EmbeddedBeat(threading.Thread):
     def run(self) -> None:
         while not self._stop_event.is_set():
             try:
-                self.run_pending()
+                if _hold_the_lock():
+                    self.run_pending()
             finally:
                 close_old_connections()  # this thread's own connection; never a request's
             time.sleep(self.tick)
 
     def stop(self) -> None:
         self._stop_event.set()
+
+
+_task_modules_imported = False
+
+
+def _import_task_modules() -> None:
+    """Import every app's ``tasks`` module once, so ``app.tasks`` knows them. Not Celery's
+    ``import_default_modules()``: its Django fixup runs all of Django's system checks on the first call (half a
+    second of CPU, holding the GIL while the worker's requests wait)."""
+    global _task_modules_imported
+    if not _task_modules_imported:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("tasks")
+        _task_modules_imported = True
+
+
+_lock_file = None
+
+
+def _hold_the_lock() -> bool:
+    """True in the one process that runs the schedule. ``shequ serve --workers N`` starts a beat in every worker;
+    a non-blocking lock on a file in the data directory lets exactly one of them run the tasks, and if that
+    worker exits, its lock is released and another worker's next tick takes over."""
+    global _lock_file
+    if _lock_file is not None:
+        return True
+    try:
+        import fcntl
+    except ImportError:  # Windows: waitress serves from one process
+        return True
+    handle = open(settings.DATA_DIR / "embedded-beat.lock", "a+")  # noqa: SIM115 - held for the process's life
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return False
+    _lock_file = handle
+    return True
 
 
 def start_embedded_beat() -> EmbeddedBeat | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
 from shequ.accounts.api_auth import user_auth
@@ -19,6 +20,7 @@ from shequ.orders.schemas import (
     OrderOut,
     OrdersPageOut,
     PlaceIn,
+    QueuedOut,
     QuoteOut,
     RecordsOut,
 )
@@ -28,9 +30,10 @@ from shequ.orders.services import (
     order_cancel,
     order_change_address,
     order_confirm_receipt,
-    order_place,
+    order_place_or_queue,
     quote_as_dict,
 )
+from shequ.orders.services.placement import Queued
 
 checkout_router = Router(tags=["checkout"], auth=user_auth)
 router = Router(tags=["orders"], auth=user_auth)
@@ -86,17 +89,49 @@ def quote_get(request: HttpRequest, query: Query[QuoteQuery]):
     return quote_post(request, payload)
 
 
-@router.post("", response={200: OrderOut, 201: OrderOut, **ERRORS})
-def order_create(request: HttpRequest, payload: PlaceIn):
+def _wants_async(request: HttpRequest) -> bool:
+    """``Prefer: respond-async`` (RFC 7240): the client can take a 202 and poll."""
+    prefer = request.headers.get("Prefer", "")
+    return any(part.strip().lower().startswith("respond-async") for part in prefer.split(","))
+
+
+def _queued_out(request: HttpRequest, ticket: str) -> dict:
+    """A ticket as the API shows it; a placed one carries its order."""
+    found = selectors.queued_ticket_for_user(user=request.user, ticket_id=ticket)
+    order = None
+    if found.order_number:
+        order = presentation.order_out(selectors.order_detail_for_user(user=request.user, number=found.order_number))
+    error = found.error
+    return {
+        "ticket": found.id,
+        "status": found.status,
+        "poll_url": reverse("api-v1:order_queued", kwargs={"ticket": found.id}),
+        "order": order,
+        "error": error,
+    }
+
+
+@router.post("", response={200: OrderOut, 201: OrderOut, 202: QueuedOut, **ERRORS})
+def order_create(request: HttpRequest, response: HttpResponse, payload: PlaceIn):
     """Place an order (send an ``Idempotency-Key`` header: a repeat returns the same order with 200).
-    A different ``expected_total`` than the server's is 409 ``quote_changed`` with the new quote."""
+    A different ``expected_total`` than the server's is 409 ``quote_changed`` with the new quote.
+
+    With ``Prefer: respond-async``, a flash-sale "buy now" that got a unit may be answered ``202`` with a
+    ticket while a worker writes the order (where the deployment runs workers): poll ``poll_url`` (also in
+    the ``Location`` header) until it is ``placed``. Other orders are still answered 201."""
     key = request.headers.get("Idempotency-Key") or payload.idempotency_key
-    placed = order_place(
+    placed = order_place_or_queue(
         user=request.user,
         checkout=checkout_input(payload),
         idempotency_key=key,
         expected_total=payload.expected_total,
+        queue=_wants_async(request),
     )
+    if isinstance(placed, Queued):
+        body = _queued_out(request, placed.ticket)
+        response["Location"] = body["poll_url"]
+        response["Preference-Applied"] = "respond-async"
+        return Status(202, body)
     if placed.items is not None:
         body = presentation.order_out(placed.order, items=placed.items, events=placed.events)
     else:
@@ -123,6 +158,13 @@ def orders_list(request: HttpRequest, query: Query[ListQuery]):
         "page_size": query.page_size,
         "pages": math.ceil(count / query.page_size) if count else 0,
     }
+
+
+@router.get("/queue/{ticket}", response={200: QueuedOut, **ERRORS}, url_name="order_queued")
+def order_queued(request: HttpRequest, ticket: str):
+    """A queued flash-sale order: ``queued`` (poll again in a second), ``placed`` (with the order) or
+    ``failed`` (with the error). 404 for an unknown, expired or someone else's ticket."""
+    return _queued_out(request, ticket)
 
 
 @router.get("/records", response={200: RecordsOut, **ERRORS})

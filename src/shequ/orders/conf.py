@@ -23,6 +23,10 @@ DEFAULTS = {
     # How long the Redis gate of a flash sale trusts its own count before re-reading it from the database
     # (see orders/flashgate.py); 0 turns the gate off.
     "FLASH_GATE_SECONDS": 10,
+    # Whether a flash-sale buy-now that asks for it (``Prefer: respond-async``) and won a unit at the gate is
+    # answered at once with a ticket while a worker writes the order (see orders/order_queue.py). Needs a task
+    # queue (CELERY_BROKER_URL) and the gate; elsewhere orders are always placed before the answer.
+    "FLASH_QUEUE": True,
 }
 
 

@@ -106,6 +106,15 @@ def _keys(backend, sku_id: int) -> list[str]:
     return [gate, f"{gate}:buyers:"]
 
 
+def _queued_key(keys: list[str], sale_id: int) -> str:
+    return f"{keys[0]}:queued:{sale_id}"
+
+
+# How long the count of queued units outlives the last change to it: a worker that died with tickets in hand
+# holds their units off sale at most this long.
+QUEUED_SECONDS = 120
+
+
 @dataclass
 class Ticket:
     """A unit (and slot) taken at the gate for one order attempt: ``placed``, ``give_back`` or ``sold_out``
@@ -116,6 +125,10 @@ class Ticket:
     user_id: int
     quantity: int
     settled: bool = False
+
+    def as_dict(self) -> dict:
+        """What a background worker needs to settle the ticket (see orders/order_queue.py)."""
+        return {"sku_id": self.sku_id, "sale_id": self.sale_id, "user_id": self.user_id, "quantity": self.quantity}
 
     def placed(self, flash_sale_ids: set[int]) -> None:
         """The order was placed: the unit is its own if the order took this sale, else it goes back."""
@@ -128,6 +141,22 @@ class Ticket:
         if not self.settled:
             self.settled = True
             units_return(sku_id=self.sku_id, sale_id=self.sale_id, user_id=self.user_id, quantity=self.quantity)
+
+    def queued(self, delta: int = 1) -> None:
+        """The unit waits in the order queue (``delta`` 1), or the queue is done with it (-1): until its order
+        is written, ``sold`` does not count it, so a gate re-read from the database must not offer it again."""
+        found = _redis()
+        if found is None:
+            return
+        client, backend = found
+        key = _queued_key(_keys(backend, self.sku_id), self.sale_id)
+        try:
+            pipe = client.pipeline()
+            pipe.incrby(key, delta * self.quantity)
+            pipe.expire(key, QUEUED_SECONDS)
+            pipe.execute()
+        except RedisError:  # at worst the gate lets a few too many through, and the database refuses them
+            logger.warning("flash gate: could not count queued units of SKU %s", self.sku_id, exc_info=True)
 
     def sold_out(self) -> None:
         """The database says there is nothing left: drop the count (the next buyer re-reads it)."""
@@ -157,8 +186,15 @@ def _load(client, backend, keys: list[str], sku_id: int) -> None:
         sale_id, limit, left = 0, 0, 0
     else:
         sale_id, limit, left = sale[0], sale[1], max(0, sale[2] - sale[3])
+    if sale_id:  # units held by queued orders are not in ``sold`` yet (orders/order_queue.py)
+        left = max(0, left - int(client.get(_queued_key(keys, sale_id)) or 0))
     ttl_ms = int(float(orders_setting("FLASH_GATE_SECONDS")) * 1000)
     _script(client, "load", LOAD)(keys=keys, args=[sale_id, limit, left, ttl_ms])
+
+
+def enabled() -> bool:
+    """True when buy-now orders of capped flash sales pass the gate (Redis, FLASH_GATE_SECONDS > 0)."""
+    return float(orders_setting("FLASH_GATE_SECONDS")) > 0 and _redis() is not None
 
 
 def gate_enter(*, user, sku_id: int, quantity: int) -> Ticket | None:

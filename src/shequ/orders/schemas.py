@@ -201,3 +201,14 @@ class RecordsOut(Schema):
     purchases: list[PurchaseOut]
     refunds: list[RefundRecordOut]
     coupons: list[CouponRecordOut]
+
+
+class QueuedOut(Schema):
+    """A flash-sale order a worker is placing: poll ``poll_url`` until ``status`` is ``placed`` (``order`` is
+    then the order, to pay) or ``failed`` (``error`` says why; the unit went back to the sale)."""
+
+    ticket: str
+    status: str = Field(..., description="queued, placed or failed")
+    poll_url: str
+    order: OrderOut | None = None
+    error: dict | None = Field(None, description="code, message and details of a failed placement")

@@ -8,7 +8,9 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
+from shequ.core.errors import NotFound
 from shequ.coupons.selectors import coupon_uses_for_user
+from shequ.orders import order_queue
 from shequ.orders.access import order_get_for_user
 from shequ.orders.calculations import money
 from shequ.orders.models import Order, OrderEvent, OrderItem
@@ -69,6 +71,14 @@ def order_detail_for_user(*, user, number: str) -> Order:
     return Order.objects.prefetch_related(Prefetch("items", queryset=OrderItem.objects.order_by("id")), events).get(
         pk=order.pk
     )
+
+
+def queued_ticket_for_user(*, user, ticket_id: str) -> order_queue.TicketState:
+    """The buyer's queued flash-sale order ticket (404 for an unknown, expired or someone else's ticket)."""
+    found = order_queue.get(ticket_id)
+    if found is None or found.user_id != user.pk:
+        raise NotFound("ticket_not_found", _("This queued order is unknown or has expired."))
+    return found
 
 
 def order_items_for_user(*, user, number: str) -> list[OrderItem]:

@@ -6,13 +6,15 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shequ.accounts.auth_backend import NOT_CACHED, USER_CACHE_SECONDS, CachedModelBackend, user_cache_key
 from shequ.accounts.error_codes import AccountsErrorCode as Code
 from shequ.accounts.models import ApiToken, TokenKind, User
 from shequ.core.errors import Unauthorized
@@ -89,28 +91,72 @@ def token_refresh(*, refresh_token: str, user_agent: str = "", ip: str = "") -> 
         return token_pair_issue(user=row.user, family=row.family, user_agent=user_agent, ip=ip)
 
 
+# A live access token's row is cached (token id, user id, family, expiry) so that an API request does not start
+# with a query: every revocation below drops the cached rows of the tokens it revokes, so a revoked token still
+# stops working on the next request; the user comes from the cached user backend, which checks is_active.
+TOKEN_CACHE_SECONDS = 300
+
+
+def _token_cache_key(key_hash: str) -> str:
+    return f"accounts:token:{key_hash}"
+
+
 def token_authenticate(raw: str) -> tuple[User, ApiToken] | None:
     """Return the user and token row for a live access token, or None."""
     if not (raw or "").startswith(ACCESS_PREFIX):
         return None
-    row = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash(raw), kind=TokenKind.ACCESS, revoked_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
-    )
-    if row is None or not row.user.is_active:
+    key_hash = _hash(raw)
+    now = timezone.now()
+    cached = cache.get(_token_cache_key(key_hash))
+    user = None
+    if cached is None:  # one query for the token and its user; both are cached for the next request
+        live = ApiToken.objects.filter(key_hash=key_hash, kind=TokenKind.ACCESS, revoked_at__isnull=True)
+        found = live.filter(expires_at__gt=now).select_related("user")
+        row = found.defer(*(f"user__{name}" for name in NOT_CACHED)).first()
+        if row is None:
+            return None
+        cached = (row.pk, row.user_id, str(row.family), row.expires_at.timestamp())
+        cache.set(_token_cache_key(key_hash), cached, TOKEN_CACHE_SECONDS)
+        user = row.user
+        cache.set(user_cache_key(user.pk), user, USER_CACHE_SECONDS)
+    token_id, user_id, family, expires_at = cached
+    if expires_at <= now.timestamp():
         return None
-    return row.user, row
+    backend = CachedModelBackend()
+    if user is None:
+        user = backend.get_user(user_id)  # None for a deactivated or deleted account
+    if user is None or not backend.user_can_authenticate(user):
+        return None
+    row = ApiToken(
+        pk=token_id,
+        user_id=user_id,
+        kind=TokenKind.ACCESS,
+        key_hash=key_hash,
+        family=uuid.UUID(family),
+        expires_at=datetime.fromtimestamp(expires_at, tz=UTC),
+    )
+    return user, row
+
+
+def _revoke(tokens) -> int:
+    """Revoke the live tokens of ``tokens`` (a queryset) and drop their cached rows, now and after commit."""
+    live = tokens.filter(revoked_at__isnull=True)
+    keys = [_token_cache_key(key_hash) for key_hash in live.values_list("key_hash", flat=True)]
+    revoked = live.update(revoked_at=timezone.now())
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+    return revoked
 
 
 def token_family_revoke(*, family: uuid.UUID) -> int:
     """Log one login out: revoke its access and refresh tokens."""
-    return ApiToken.objects.filter(family=family, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return _revoke(ApiToken.objects.filter(family=family))
 
 
 def user_tokens_revoke_all(*, user: User) -> int:
     """Log the user out of every app (password change, account deletion, operator action)."""
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return _revoke(ApiToken.objects.filter(user=user))
 
 
 def tokens_purge_expired(*, older_than: timedelta = timedelta(days=7)) -> int:

@@ -190,3 +190,28 @@ def test_otp_flooding_through_the_api_gets_429_with_retry_after(anon_api, outbox
     assert response.json()["code"] == "otp_too_soon"
     assert response["Retry-After"]
     assert len(outbox) == 1
+
+
+def test_a_used_token_is_not_looked_up_again_but_revoking_or_deactivating_stops_it_at_once(
+    anon_api, make_user, django_assert_num_queries
+):
+    from shequ.accounts.services.tokens import token_pair_issue, user_tokens_revoke_all
+
+    person = make_user()
+    first, second = token_pair_issue(user=person), token_pair_issue(user=person)
+    client = ApiClient(token=first.access_token)
+    assert client.api("get", "/me").status_code == 200
+    with django_assert_num_queries(0):  # token and user both come from the cache (GET /me reads no more)
+        from shequ.accounts.services.tokens import token_authenticate
+
+        assert token_authenticate(first.access_token)[0].pk == person.pk
+
+    user_tokens_revoke_all(user=person)  # e.g. a password change
+    assert client.api("get", "/me").status_code == 401
+
+    other = ApiClient(token=token_pair_issue(user=person).access_token)
+    assert other.api("get", "/me").status_code == 200
+    person.is_active = False
+    person.save()  # an operator disables the account
+    assert other.api("get", "/me").status_code == 401
+    assert ApiClient(token=second.access_token).api("get", "/me").status_code == 401

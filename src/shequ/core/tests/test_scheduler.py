@@ -29,7 +29,28 @@ def test_the_production_schedule_names_real_tasks():
     from django.conf import settings
 
     from shequ.config.celery import app
+    from shequ.core.scheduler import _import_task_modules
 
-    app.loader.import_default_modules()
+    _import_task_modules()  # what the embedded beat imports: every scheduled task must be found by it
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks
+
+
+def test_only_one_server_process_runs_the_schedule(settings, tmp_path, monkeypatch):
+    """``shequ serve --workers 4`` starts a beat thread in each worker; the tasks must run once, not four times,
+    and another worker takes over when the one running them exits."""
+    import fcntl
+
+    from shequ.core import scheduler
+
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(scheduler, "_lock_file", None)
+    other_worker = open(tmp_path / "embedded-beat.lock", "a+")  # noqa: SIM115
+    fcntl.flock(other_worker, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    assert scheduler._hold_the_lock() is False
+
+    other_worker.close()  # that worker exited
+    assert scheduler._hold_the_lock() is True
+    assert scheduler._hold_the_lock() is True  # and keeps it
+    scheduler._lock_file.close()

@@ -23,12 +23,13 @@ from shequ.orders.services.lifecycle import (
     orders_auto_confirm,
     orders_cancel_overdue,
 )
-from shequ.orders.services.placement import Placed, order_place
+from shequ.orders.services.placement import Placed, Queued, order_place, order_place_or_queue, order_place_queued
 
 __all__ = [
     "CheckoutInput",
     "CheckoutPage",
     "Placed",
+    "Queued",
     "Quote",
     "checkout_page",
     "checkout_quote",
@@ -40,6 +41,8 @@ __all__ = [
     "order_mark_paid",
     "order_place",
     "order_place_gift",
+    "order_place_or_queue",
+    "order_place_queued",
     "order_refund_closed",
     "order_refund_requested",
     "order_ship",

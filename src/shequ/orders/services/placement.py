@@ -8,22 +8,31 @@ statements and the commit. Nothing locks a table; a sold-out SKU fails before th
 
 from __future__ import annotations
 
+import json
+import logging
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from shequ.accounts.selectors import active_user_get
+from shequ.analytics.context import EventContext
+from shequ.analytics.context import activate as activate_event_context
 from shequ.analytics.context import current as current_event_context
+from shequ.analytics.context import deactivate as deactivate_event_context
 from shequ.analytics.services import track
 from shequ.cart.services import cart_items_remove
-from shequ.core.errors import Conflict, InvalidInput
+from shequ.core.errors import Conflict, DomainError, InvalidInput
 from shequ.coupons.services import coupon_hold, wallet_coupons_hold
 from shequ.inventory.services import stock_levels_take, stock_products_touch, stock_reservations_add
-from shequ.orders import flashgate, soldout, state
+from shequ.orders import flashgate, order_queue, soldout, state
 from shequ.orders.calculations import money
 from shequ.orders.conf import orders_setting
 from shequ.orders.discounts import points_provider
@@ -34,6 +43,7 @@ from shequ.orders.services.checkout import CheckoutInput, Quote, QuoteLine, chec
 
 IDEMPOTENCY_KEY_RE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 NUMBER_ATTEMPTS = 3
+logger = logging.getLogger("shequ.orders")
 
 
 @dataclass(frozen=True)
@@ -129,10 +139,152 @@ def order_place(
     A "buy now" of a flash-sale SKU first passes the sale's Redis gate (orders/flashgate.py): when its units
     are gone the buyer is answered from there; otherwise the unit taken is settled by what happens next."""
     key = clean_idempotency_key(idempotency_key)
+    replay, ticket = _admit(user=user, checkout=checkout, key=key)
+    if replay is not None:
+        return replay
+    return _place_with_ticket(user=user, checkout=checkout, key=key, expected_total=expected_total, ticket=ticket)
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A flash-sale order a worker is placing: poll ``ticket`` (orders/order_queue.py)."""
+
+    ticket: str
+
+
+def order_place_or_queue(
+    *,
+    user,
+    checkout: CheckoutInput,
+    idempotency_key: str = "",
+    expected_total: Decimal | None = None,
+    queue: bool = True,
+) -> Placed | Queued:
+    """``order_place``, except that a flash-sale buy-now that won a unit at the gate is queued for a worker
+    where there is one (``order_queue.available()``) and the caller can poll (``queue``): the buyer has their
+    unit and gets a ticket at once.
+    Everything else (cart checkouts, sales without a gate, no worker) is placed before returning."""
+    key = clean_idempotency_key(idempotency_key)
+    queueing = queue and checkout.buy_now and order_queue.available()
+    if queueing and key:
+        ticket_id = order_queue.ticket_id_for(user_id=user.pk, key=key)
+        known = order_queue.get(ticket_id)
+        if known is not None and known.user_id == user.pk and known.status == order_queue.QUEUED:
+            return Queued(ticket_id)  # a retry of a submit still in the queue
+        if known is not None and known.status == order_queue.FAILED:
+            order_queue.drop(ticket_id)  # a retry of a submit that failed: try again, as a direct submit would
+    replay, ticket = _admit(user=user, checkout=checkout, key=key)
+    if replay is not None:
+        return replay
+    if ticket is None or not queueing:
+        return _place_with_ticket(user=user, checkout=checkout, key=key, expected_total=expected_total, ticket=ticket)
+    ticket_id = order_queue.ticket_id_for(user_id=user.pk, key=key)
+    if not order_queue.claim(ticket_id=ticket_id, user_id=user.pk):  # the same submit, queued a moment ago
+        ticket.give_back()
+        return Queued(ticket_id)
+    from shequ.orders.tasks import place_queued
+
+    context = current_event_context()
+    ticket.queued()
+    try:
+        place_queued.apply_async(
+            kwargs={
+                "ticket_id": ticket_id,
+                "user_id": user.pk,
+                "checkout": asdict(checkout),
+                # Without a key of the buyer's, the ticket's own makes a redelivered task find its order.
+                "key": key or f"queue-{ticket_id}",
+                "expected_total": str(expected_total) if expected_total is not None else None,
+                "gate": ticket.as_dict(),
+                "language": get_language() or "",
+                "channel": context.channel if context else "",
+                "utm": dict(context.utm) if context else {},
+            }
+        )
+    except Exception:  # the queue is down: take the unit back and place the order here, as without a queue
+        logger.warning("order queue unavailable; placing ticket %s directly", ticket_id, exc_info=True)
+        order_queue.drop(ticket_id)
+        ticket.queued(-1)
+        ticket.give_back()
+        return order_place(user=user, checkout=checkout, idempotency_key=key, expected_total=expected_total)
+    return Queued(ticket_id)
+
+
+def order_place_queued(
+    *,
+    ticket_id: str,
+    user_id: int,
+    checkout: dict,
+    key: str,
+    expected_total: str | None,
+    gate: dict,
+    channel: str = "",
+    utm: dict | None = None,
+) -> str:
+    """The worker's half of ``order_place_or_queue``: place the order with the unit the gate gave, and record
+    on the ticket its number or the error (in the buyer's language: the caller activates it). Returns the
+    ticket's status. A task redelivered after a crash finds the order its first run placed."""
+    known = order_queue.get(ticket_id)
+    queued_at = known.queued_at if known is not None else time.time()
+    if known is not None and known.status != order_queue.QUEUED:
+        return known.status
+    user = active_user_get(user_id=user_id)
+    ticket = flashgate.Ticket(**gate)
+    existing = _replayed(user=user, key=key) if user is not None else None
+    if existing is not None:  # placed by an earlier run of this task: the unit is the order's
+        order_queue.finish(ticket_id=ticket_id, user_id=user_id, queued_at=queued_at, order_number=existing.number)
+        return order_queue.PLACED
+    if user is None:
+        ticket.queued(-1)
+        ticket.give_back()
+        error = {"code": "not_authenticated", "message": str(_("Please log in again.")), "details": {}}
+        order_queue.finish(ticket_id=ticket_id, user_id=user_id, queued_at=queued_at, error=error)
+        return order_queue.FAILED
+    fields = dict(checkout)
+    for name in ("item_ids", "issued_coupon_ids"):
+        if fields.get(name) is not None:
+            fields[name] = tuple(fields[name])
+    token = activate_event_context(EventContext(channel=channel, utm=utm or {}))
+    try:
+        placed = _place_with_ticket(
+            user=user,
+            checkout=CheckoutInput(**fields),
+            key=key,
+            expected_total=Decimal(expected_total) if expected_total is not None else None,
+            ticket=ticket,
+        )
+    except DomainError as exc:
+        error = {"code": exc.code, "message": str(exc.message), "details": _plain(exc.details)}
+        order_queue.finish(ticket_id=ticket_id, user_id=user_id, queued_at=queued_at, error=error)
+        return order_queue.FAILED
+    except Exception:
+        logger.exception("queued order %s failed", ticket_id)
+        error = {
+            "code": "order_busy",
+            "message": str(_("We could not place the order. Please try again.")),
+            "details": {},
+        }
+        order_queue.finish(ticket_id=ticket_id, user_id=user_id, queued_at=queued_at, error=error)
+        return order_queue.FAILED
+    finally:
+        deactivate_event_context(token)
+        ticket.queued(-1)  # settled: written (now in ``sold``) or given back
+    order_queue.finish(ticket_id=ticket_id, user_id=user_id, queued_at=queued_at, order_number=placed.order.number)
+    return order_queue.PLACED
+
+
+def _plain(details: dict) -> dict:
+    """Error details as JSON-safe values (a quote holds Decimals)."""
+    return json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder))
+
+
+def _admit(*, user, checkout: CheckoutInput, key: str) -> tuple[Placed | None, flashgate.Ticket | None]:
+    """The order this key already placed, if any; else pass a buy-now through the sold-out mark and the flash
+    gate: (None, the unit taken at the gate or None where there is no gate), or Conflict when sold out."""
     if key:
         existing = _replayed(user=user, key=key)
         if existing is not None:
-            return Placed(order=existing, created=False)
+            return Placed(order=existing, created=False), None
     ticket = None
     if checkout.buy_now and isinstance(checkout.sku_id, int):
         if soldout.is_sold_out(checkout.sku_id):
@@ -141,6 +293,13 @@ def order_place(
             ticket = flashgate.gate_enter(user=user, sku_id=checkout.sku_id, quantity=checkout.quantity)
         except flashgate.GateClosed:
             raise _sold_out(checkout.sku_id) from None
+    return None, ticket
+
+
+def _place_with_ticket(
+    *, user, checkout: CheckoutInput, key: str, expected_total: Decimal | None, ticket: flashgate.Ticket | None
+) -> Placed:
+    """Place the order and settle the unit taken at the gate by what happened."""
     if ticket is None:
         return _order_place(user=user, checkout=checkout, key=key, expected_total=expected_total)[0]
     try:

@@ -292,3 +292,15 @@ def test_a_sold_out_sku_is_refused_from_the_cache_until_stock_comes_back(
     with django_capture_on_commit_callbacks(execute=True):
         order_cancel(order=order, actor=user)
     assert order_place(user=latecomer, checkout=CheckoutInput(sku_id=shop["sku"].pk)).created
+
+
+def test_with_tasks_in_process_an_async_buy_now_is_placed_before_the_answer(user_api, flash):
+    """The embedded default has no workers to queue for (orders/order_queue.py): Prefer: respond-async still
+    gets the order itself, 201."""
+    answer = user_api.api(
+        "post", "/orders", json={"sku_id": flash.sku_id, "quantity": 1}, headers={"Prefer": "respond-async"}
+    )
+
+    assert answer.status_code == 201
+    assert answer.json()["items_total"] == "1.00"  # the flash price
+    assert "Preference-Applied" not in answer
