@@ -13,3 +13,9 @@ class CartConfig(AppConfig):
         from shequ.cart.signals import merge_guest_cart_on_login
 
         user_logged_in.connect(merge_guest_cart_on_login, dispatch_uid="shequ.cart.merge_guest")
+
+        from shequ.cart.owner import owner_for_web
+        from shequ.cart.services import badge_key
+        from shequ.core import request_prefetch
+
+        request_prefetch.register("cart_badge", lambda request: badge_key(owner_for_web(request)))

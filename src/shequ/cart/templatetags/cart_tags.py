@@ -4,11 +4,11 @@ is not cached yet, the badge loads itself with one small HTMX request."""
 from __future__ import annotations
 
 from django import template
-from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from shequ.cart.owner import owner_for_web
 from shequ.cart.services import badge_key
+from shequ.core import request_prefetch
 
 register = template.Library()
 
@@ -22,5 +22,5 @@ def cart_badge(context) -> str:
     if explicit is not None:
         return render_to_string("cart/_badge.html", {"badge_count": explicit})
     key = badge_key(owner_for_web(request))
-    count = cache.get(key) if key else 0
+    count = request_prefetch.cached(request, "cart_badge") if key else 0
     return render_to_string("cart/_badge.html", {"badge_count": count, "lazy": count is None})

@@ -19,13 +19,13 @@ def notification_body(notification) -> str:
 def inbox_unread_cached(context) -> int | None:
     """The header badge's count from the cache only (None when unknown): rendering a page costs no query;
     the live stream fills the badge in a moment."""
-    from shequ.notifications.realtime import cached_unread_count
+    from shequ.core import request_prefetch
 
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    return cached_unread_count(user.pk)
+    return request_prefetch.cached(request, "inbox_badge")
 
 
 @register.simple_tag
