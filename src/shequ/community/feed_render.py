@@ -28,7 +28,6 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -40,6 +39,7 @@ from django.utils.translation import get_language
 from shequ.community import feeds
 from shequ.community.feed_state import PostState
 from shequ.community.templatetags.community import compact_count
+from shequ.core import fragment_cache
 
 ACTIONS_TEMPLATE = "community/_post_card_actions.html"
 _SLOT = re.compile(r"<!--feed-slot:(\w+)-->")
@@ -167,12 +167,12 @@ def _shell(card, template: str) -> tuple[float | None, tuple[str, ...]]:
 def _cached(states: list[PostState], kind: str, build) -> dict[int, object]:
     """One ``get_many`` for the page; what is missing is built (``build(cards)`` per card) and stored."""
     keys = {state.id: feeds.card_cache_key(state, kind) for state in states}
-    found = cache.get_many(list(keys.values()))
+    found = fragment_cache.get_many(list(keys.values()), feeds.CARD_TTL)  # per version: kept in process too
     out = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in keys if pk not in out]
     if missing:
         fresh = {pk: build(card) for pk, card in feeds.build_cards(missing).items()}
-        cache.set_many({keys[pk]: value for pk, value in fresh.items()}, feeds.CARD_TTL)
+        fragment_cache.set_many({keys[pk]: value for pk, value in fresh.items()}, feeds.CARD_TTL)
         out.update(fresh)
     return out
 

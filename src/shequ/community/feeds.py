@@ -71,6 +71,7 @@ from shequ.community.models import ContentStatus, Post, Visibility
 from shequ.community.selectors.cards import PostCard, cards_for_posts
 from shequ.community.selectors.posts import post_base_queryset
 from shequ.community.social import selectors as social
+from shequ.core import fragment_cache
 from shequ.core.errors import InvalidInput
 
 FeedSort = Literal["latest", "hot"]
@@ -275,17 +276,24 @@ def _top_rows(kind: FeedSort, count: int) -> list:
     and dropped whenever a post is published, edited or removed (feeds_handlers). Only ids and sort keys:
     who may see what is decided per viewer afterwards."""
     key = _TOP_KEY.format(kind=kind)
-    rows = cache.get(key)
-    if not isinstance(rows, list):
-        rows = _public_rows(Post.objects.all(), None, kind, TOP_SIZE)
-        cache.set(key, rows, TOP_TTL[kind])
-    return rows[:count]
+
+    def load() -> list:
+        rows = cache.get(key)
+        if not isinstance(rows, list):
+            rows = _public_rows(Post.objects.all(), None, kind, TOP_SIZE)
+            cache.set(key, rows, TOP_TTL[kind])
+        return rows
+
+    # Re-read from Redis at most once a second per process; a post published here is seen here at once
+    # (feed_top_forget) and in the other processes within the second.
+    return fragment_cache.get_fresh(key, load)[:count]
 
 
 def feed_top_forget() -> None:
     """Drop the cached first candidates of the hot and latest feeds (after a post is published, edited or
     removed), so a new post is at the top of "latest" on the next page view."""
     cache.delete_many([_TOP_KEY.format(kind=kind) for kind in TOP_TTL])
+    fragment_cache.forget_fresh()
 
 
 def _public_slice(queryset, *, viewer, kind: str, sort: FeedSort, cursor, limit, top: bool = False) -> FeedSlice:

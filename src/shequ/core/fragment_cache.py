@@ -83,6 +83,33 @@ def get_or_build(key: str, build: Callable[[], Any], ttl: int) -> Any:
     return value
 
 
+def get_many(keys: list[str], ttl: int) -> dict[str, Any]:
+    """``cache.get_many`` for versioned keys (see ``get_or_build``): what this process holds is not asked for,
+    and what Redis returns is kept here for up to ``ttl`` (at most LOCAL_SECONDS)."""
+    if not _local_enabled():
+        return cache.get_many(keys)
+    found: dict[str, Any] = {}
+    for key in keys:
+        value = _local.get(key)
+        if value is not None:
+            found[key] = value
+    missing = [key for key in keys if key not in found]
+    if missing:
+        fetched = cache.get_many(missing)
+        for key, value in fetched.items():
+            _local.set(key, value, min(ttl, LOCAL_SECONDS))
+        found.update(fetched)
+    return found
+
+
+def set_many(values: dict[str, Any], ttl: int) -> None:
+    """``cache.set_many`` for versioned keys, kept in this process too."""
+    cache.set_many(values, ttl)
+    if _local_enabled():
+        for key, value in values.items():
+            _local.set(key, value, min(ttl, LOCAL_SECONDS))
+
+
 # Values that may change at any moment (a product's current version, the catalog's generation): each process
 # re-reads them from the shared cache at most once per MICRO_SECONDS, which saves the hottest pages a Redis
 # round trip. A change made in this process is seen here at once (forget_fresh); other processes see it within
