@@ -1,0 +1,49 @@
+"""The layout's cart and inbox badges on a logged-in page (core/request_prefetch.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_layouts_badges_come_from_one_cache_read(web_client, user, monkeypatch):
+    """The cart and inbox badges of a logged-in page: their counts as cached, fetched in one get_many
+    (core/request_prefetch.py) instead of a cache round trip per badge."""
+    from django.core.cache import cache
+
+    from shequ.cart.owner import CartOwner
+    from shequ.cart.services import badge_key as cart_key
+    from shequ.notifications.realtime import badge_key as inbox_key
+
+    cache.set(cart_key(CartOwner(user=user)), 3)
+    cache.set(inbox_key(user.pk), 5)
+    reads, inside = [], []
+    get_many, get = cache.get_many, cache.get
+
+    def spy_get_many(keys, *args, **kwargs):
+        reads.append(sorted(keys))
+        inside.append(True)  # local memory's get_many calls get per key: those are not round trips
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    def spy_get(key, *args, **kwargs):
+        if not inside:
+            reads.append([key])
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", spy_get_many)
+    monkeypatch.setattr(cache, "get", spy_get)
+
+    page = web_client.get("/community/").content.decode()
+
+    assert re.search(r'data-testid="inbox-badge"[^>]*>5</i>', page)
+    assert re.search(r'data-testid="cart-badge"[^>]*>3</span>', page)
+    badge_reads = [
+        keys for keys in reads if any(k in (cart_key(CartOwner(user=user)), inbox_key(user.pk)) for k in keys)
+    ]
+    assert badge_reads == [sorted([cart_key(CartOwner(user=user)), inbox_key(user.pk)])]
