@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from shequ.cart.owner import owner_for_web
 from shequ.cart.services import badge_key
@@ -20,7 +21,21 @@ def cart_badge(context) -> str:
         return ""
     explicit = context.get("badge_count")
     if explicit is not None:
-        return render_to_string("cart/_badge.html", {"badge_count": explicit})
+        return _badge(explicit, lazy=False)
     key = badge_key(owner_for_web(request))
     count = request_prefetch.cached(request, "cart_badge") if key else 0
-    return render_to_string("cart/_badge.html", {"badge_count": count, "lazy": count is None})
+    return _badge(count, lazy=count is None)
+
+
+_rendered: dict[tuple, str] = {}
+
+
+def _badge(count, *, lazy: bool) -> str:
+    """The badge for this count, rendered once per process and language (it is on every page)."""
+    memo = (get_language() or "", count, lazy)
+    html = _rendered.get(memo)
+    if html is None:
+        if len(_rendered) > 1000:
+            _rendered.clear()
+        html = _rendered[memo] = render_to_string("cart/_badge.html", {"badge_count": count, "lazy": lazy})
+    return html
