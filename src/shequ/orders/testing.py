@@ -6,6 +6,7 @@ models, orders through ``order_place``; "paid" is ``order_mark_paid`` with the s
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -13,7 +14,8 @@ from django.utils import timezone
 from shequ.accounts.services.addresses import AddressData, address_create
 from shequ.cart.owner import CartOwner
 from shequ.cart.services import cart_add_item
-from shequ.orders.models import Order
+from shequ.catalog.testing import make_product
+from shequ.orders.models import FlashSale, Order
 from shequ.orders.services import CheckoutInput, order_mark_paid, order_place
 
 DEFAULT_ADDRESS = {
@@ -58,4 +60,20 @@ def place_order(user, *, lines: list[tuple[object, int]], via_cart: bool = False
 def mark_paid(order: Order) -> Order:
     return order_mark_paid(
         order_id=order.pk, amount=order.total, provider="sandbox", paid_at=timezone.now(), payment_ref=f"T{order.pk}"
+    )
+
+
+def make_flash_sale(*, allotment: int, stock: int = 100, per_user_limit: int = 1) -> FlashSale:
+    """A carrier and a ¥59.00 SKU with ``stock`` on a running flash sale at ¥9.90 of ``allotment`` units."""
+    make_shipping()
+    sku = make_product(skus=[{"stock": stock, "list_price": "59.00"}]).skus.get()
+    now = timezone.now()
+    return FlashSale.objects.create(
+        sku=sku,
+        title="秒杀",
+        price=Decimal("9.90"),
+        starts_at=now - timedelta(minutes=1),
+        ends_at=now + timedelta(hours=1),
+        per_user_limit=per_user_limit,
+        allotment=allotment,
     )

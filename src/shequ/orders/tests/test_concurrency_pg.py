@@ -9,19 +9,16 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
-from django.utils import timezone
 
 from shequ.catalog.testing import make_product
 from shequ.core.errors import DomainError
 from shequ.inventory.models import ReservationStatus, StockLevel, StockReservation
-from shequ.orders.models import FlashSale, FlashSalePurchase, Order, OrderStatus
+from shequ.orders.models import FlashSalePurchase, Order, OrderStatus
 from shequ.orders.services import CheckoutInput, order_cancel, order_place
-from shequ.orders.testing import make_address, make_shipping
+from shequ.orders.testing import make_address, make_flash_sale, make_shipping
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -94,18 +91,8 @@ def test_forty_buyers_ten_units_exactly_ten_orders(make_user):
 
 
 def test_flash_sale_per_person_limit_and_allotment_hold_under_a_race(make_user):
-    make_shipping()
-    sku = make_product(skus=[{"stock": 100, "list_price": "59.00"}]).skus.get()
-    now = timezone.now()
-    sale = FlashSale.objects.create(
-        sku=sku,
-        title="秒杀",
-        price=Decimal("9.90"),
-        starts_at=now - timedelta(minutes=1),
-        ends_at=now + timedelta(hours=1),
-        per_user_limit=1,
-        allotment=10,
-    )
+    sale = make_flash_sale(allotment=10)
+    sku = sale.sku
     people = buyers(make_user, 15)
 
     # 40 attempts from 15 people: most people try two or three times at once.

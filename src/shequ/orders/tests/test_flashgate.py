@@ -7,21 +7,17 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection, connections
-from django.utils import timezone
 
-from shequ.catalog.testing import make_product
 from shequ.core.errors import DomainError
 from shequ.orders import flashgate
 from shequ.orders.models import FlashSale
 from shequ.orders.services import CheckoutInput, order_cancel, order_place
-from shequ.orders.testing import make_address, make_shipping
+from shequ.orders.testing import make_address, make_flash_sale
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,21 +26,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _redis_only():
     if not isinstance(caches["default"], RedisCache):
         pytest.skip("the gate runs on Redis only (set REDIS_URL)")
-
-
-def flash_sale(*, allotment: int, stock: int = 100, per_user_limit: int = 1) -> FlashSale:
-    make_shipping()
-    sku = make_product(skus=[{"stock": stock, "list_price": "59.00"}]).skus.get()
-    now = timezone.now()
-    return FlashSale.objects.create(
-        sku=sku,
-        title="秒杀",
-        price=Decimal("9.90"),
-        starts_at=now - timedelta(minutes=1),
-        ends_at=now + timedelta(hours=1),
-        per_user_limit=per_user_limit,
-        allotment=allotment,
-    )
 
 
 def buyer(make_user, *, address: bool = True):
@@ -72,7 +53,7 @@ def flush_cache() -> None:
 
 
 def test_buyers_after_the_allotment_are_answered_at_the_gate(make_user):
-    sale = flash_sale(allotment=2)
+    sale = make_flash_sale(allotment=2)
     first, second, late = (buyer(make_user) for _ in range(3))
 
     assert buy(first, sale).created and buy(second, sale).created
@@ -83,7 +64,7 @@ def test_buyers_after_the_allotment_are_answered_at_the_gate(make_user):
 
 
 def test_an_order_the_database_refuses_gives_its_unit_back(make_user):
-    sale = flash_sale(allotment=1)
+    sale = make_flash_sale(allotment=1)
     homeless = buyer(make_user, address=False)  # passes the gate, then placement refuses: no address
 
     assert buy(homeless, sale) == "address_required"
@@ -94,7 +75,7 @@ def test_an_order_the_database_refuses_gives_its_unit_back(make_user):
 
 
 def test_cancelling_gives_the_unit_back_to_the_gate(make_user):
-    sale = flash_sale(allotment=1)
+    sale = make_flash_sale(allotment=1)
     first, second, third = (buyer(make_user) for _ in range(3))
     placed = buy(first, sale)
     assert buy(second, sale) == "out_of_stock"
@@ -107,7 +88,7 @@ def test_cancelling_gives_the_unit_back_to_the_gate(make_user):
 
 
 def test_a_flushed_cache_still_sells_exactly_the_allotment(make_user):
-    sale = flash_sale(allotment=2)
+    sale = make_flash_sale(allotment=2)
     assert buy(buyer(make_user), sale).created
 
     flush_cache()
@@ -120,7 +101,7 @@ def test_a_flushed_cache_still_sells_exactly_the_allotment(make_user):
 
 def test_a_unit_lost_at_the_gate_comes_back_when_the_gate_is_reread(make_user, settings):
     settings.SHEQU_ORDERS = {**getattr(settings, "SHEQU_ORDERS", {}), "FLASH_GATE_SECONDS": 0.5}
-    sale = flash_sale(allotment=1)
+    sale = make_flash_sale(allotment=1)
     # A worker takes the last unit at the gate and dies before placing anything: the ticket is never settled.
     assert flashgate.gate_enter(user=buyer(make_user), sku_id=sale.sku_id, quantity=1) is not None
     patient = buyer(make_user)
@@ -134,7 +115,7 @@ def test_a_unit_lost_at_the_gate_comes_back_when_the_gate_is_reread(make_user, s
 
 
 def test_a_replayed_submit_returns_its_order_and_keeps_the_unit_for_others(make_user):
-    sale = flash_sale(allotment=2)
+    sale = make_flash_sale(allotment=2)
     person = buyer(make_user)
     first = buy(person, sale, key="click-0001")
 
@@ -147,7 +128,7 @@ def test_a_replayed_submit_returns_its_order_and_keeps_the_unit_for_others(make_
 
 
 def test_a_second_order_of_the_same_person_is_refused_and_the_unit_stays(make_user):
-    sale = flash_sale(allotment=2)
+    sale = make_flash_sale(allotment=2)
     person = buyer(make_user)
     assert buy(person, sale).created
 
@@ -160,7 +141,7 @@ def test_a_second_order_of_the_same_person_is_refused_and_the_unit_stays(make_us
 def test_a_race_through_the_gate_sells_exactly_the_allotment(make_user):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to prove")
-    sale = flash_sale(allotment=10)
+    sale = make_flash_sale(allotment=10)
     people = [buyer(make_user) for _ in range(30)]
     barrier = threading.Barrier(len(people))
 

@@ -7,19 +7,15 @@ arguments and runs the task itself, as a worker would."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from decimal import Decimal
-
 import pytest
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from django.utils import timezone
 
 from shequ.catalog.testing import make_product
 from shequ.orders import order_queue
 from shequ.orders.models import FlashSale, Order
 from shequ.orders.tasks import place_queued
-from shequ.orders.testing import make_address, make_shipping
+from shequ.orders.testing import make_address, make_flash_sale
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,21 +39,6 @@ def held(monkeypatch):
     return messages
 
 
-def flash_sale(*, allotment: int) -> FlashSale:
-    make_shipping()
-    sku = make_product(skus=[{"stock": 50, "list_price": "59.00"}]).skus.get()
-    now = timezone.now()
-    return FlashSale.objects.create(
-        sku=sku,
-        title="秒杀",
-        price=Decimal("9.90"),
-        starts_at=now - timedelta(minutes=1),
-        ends_at=now + timedelta(hours=1),
-        per_user_limit=1,
-        allotment=allotment,
-    )
-
-
 def buyer(make_user, api_for, *, address: bool = True):
     person = make_user()
     if address:
@@ -73,7 +54,7 @@ def buy_now(client, sale: FlashSale, *, key: str = "", headers: dict | None = No
 
 
 def test_a_winner_is_answered_202_and_the_ticket_shows_the_placed_order(make_user, api_for):
-    sale = flash_sale(allotment=5)
+    sale = make_flash_sale(allotment=5)
     client = buyer(make_user, api_for)
 
     answer = buy_now(client, sale, key="flash-key-1")
@@ -92,7 +73,7 @@ def test_a_winner_is_answered_202_and_the_ticket_shows_the_placed_order(make_use
 
 
 def test_without_prefer_or_outside_a_gated_sale_the_order_is_placed_before_the_answer(make_user, api_for, held):
-    sale = flash_sale(allotment=5)
+    sale = make_flash_sale(allotment=5)
     client = buyer(make_user, api_for)
 
     assert buy_now(client, sale, headers={}).status_code == 201
@@ -104,7 +85,7 @@ def test_without_prefer_or_outside_a_gated_sale_the_order_is_placed_before_the_a
 
 
 def test_a_queued_ticket_is_queued_until_a_worker_places_it_and_a_retry_does_not_queue_twice(make_user, api_for, held):
-    sale = flash_sale(allotment=1)
+    sale = make_flash_sale(allotment=1)
     client = buyer(make_user, api_for)
 
     first = buy_now(client, sale, key="flash-retry-1").json()
@@ -128,7 +109,7 @@ def test_a_queued_ticket_is_queued_until_a_worker_places_it_and_a_retry_does_not
 
 
 def test_a_failed_placement_says_why_in_the_buyers_language_and_the_unit_goes_back(make_user, api_for, held):
-    sale = flash_sale(allotment=1)
+    sale = make_flash_sale(allotment=1)
     homeless = buyer(make_user, api_for, address=False)  # wins the unit, then placement refuses: no address
 
     ticket = buy_now(homeless, sale, headers={**ASYNC, "Accept-Language": "en"}).json()["ticket"]
@@ -143,7 +124,7 @@ def test_a_failed_placement_says_why_in_the_buyers_language_and_the_unit_goes_ba
 
 
 def test_a_ticket_is_only_its_buyers(make_user, api_for, held):
-    sale = flash_sale(allotment=2)
+    sale = make_flash_sale(allotment=2)
     ticket = buy_now(buyer(make_user, api_for), sale).json()["ticket"]
     stranger = buyer(make_user, api_for)
 
@@ -155,7 +136,7 @@ def test_a_ticket_is_only_its_buyers(make_user, api_for, held):
 
 
 def test_when_the_queue_is_down_the_order_is_placed_directly(make_user, api_for, monkeypatch):
-    sale = flash_sale(allotment=1)
+    sale = make_flash_sale(allotment=1)
 
     def broker_down(kwargs):
         raise ConnectionError("broker unreachable")
@@ -172,7 +153,7 @@ def test_when_the_queue_is_down_the_order_is_placed_directly(make_user, api_for,
 def test_units_waiting_in_the_queue_are_not_offered_again_when_the_gate_is_re_read(make_user, api_for, held):
     """The gate trusts its count for FLASH_GATE_SECONDS, then re-reads allotment - sold from the database; the
     queued units are not in ``sold`` yet, so they must not be sold a second time."""
-    sale = flash_sale(allotment=2)
+    sale = make_flash_sale(allotment=2)
     buy_now(buyer(make_user, api_for), sale)
     buy_now(buyer(make_user, api_for), sale)
     assert len(held) == 2
