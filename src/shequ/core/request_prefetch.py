@@ -31,9 +31,3 @@ def cached(request: HttpRequest, name: str):
         found = {name: values.get(key) for name, key in names.items() if key}
         setattr(request, _ATTRIBUTE, found)
     return found.get(name)
-
-
-def forget(request: HttpRequest) -> None:
-    """Drop what was fetched (a view that changed a badge's count during the request)."""
-    if hasattr(request, _ATTRIBUTE):
-        delattr(request, _ATTRIBUTE)

@@ -26,6 +26,7 @@ from shequ.orders.schemas import (
 )
 from shequ.orders.services import (
     CheckoutInput,
+    Queued,
     checkout_quote,
     order_cancel,
     order_change_address,
@@ -33,7 +34,6 @@ from shequ.orders.services import (
     order_place_or_queue,
     quote_as_dict,
 )
-from shequ.orders.services.placement import Queued
 
 checkout_router = Router(tags=["checkout"], auth=user_auth)
 router = Router(tags=["orders"], auth=user_auth)

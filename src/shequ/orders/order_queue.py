@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -66,22 +66,10 @@ def ticket_id_for(*, user_id: int, key: str) -> str:
     return hashlib.blake2b(f"{user_id}:{key}".encode(), digest_size=10).hexdigest()
 
 
-def _as_dict(state: TicketState) -> dict:
-    return {
-        "id": state.id,
-        "user_id": state.user_id,
-        "status": state.status,
-        "queued_at": state.queued_at,
-        "finished_at": state.finished_at,
-        "order_number": state.order_number,
-        "error": state.error,
-    }
-
-
 def claim(*, ticket_id: str, user_id: int) -> bool:
     """Record a new queued ticket; False if it exists already (the same submit queued a moment ago)."""
     state = TicketState(id=ticket_id, user_id=user_id, status=QUEUED, queued_at=time.time())
-    return cache.add(_KEY.format(ticket_id), _as_dict(state), TICKET_SECONDS)
+    return cache.add(_KEY.format(ticket_id), asdict(state), TICKET_SECONDS)
 
 
 def finish(
@@ -97,7 +85,7 @@ def finish(
         order_number=order_number,
         error=error,
     )
-    cache.set(_KEY.format(ticket_id), _as_dict(state), TICKET_SECONDS)
+    cache.set(_KEY.format(ticket_id), asdict(state), TICKET_SECONDS)
 
 
 def drop(ticket_id: str) -> None:
