@@ -49,6 +49,7 @@ from shequ.community.selectors.detail import load_post
 from shequ.community.selectors.posts import post_not_found
 from shequ.community.services.posts import post_view_record
 from shequ.community.templatetags.community import compact_count
+from shequ.core.templatetags.chrome import render_once
 
 PAGE_TTL = 600
 _PAGE_KEY = "community:page-html:v1:{lang}:{auth}:{pk}:{version}"
@@ -162,17 +163,11 @@ def _stencils_for_language() -> dict | None:
     return _stencils[lang]
 
 
-_titles: dict[tuple[str, int], str] = {}
-
-
 def _comments_title(count: int) -> str:
-    key = (get_language() or "", count)
-    text = _titles.get(key)
-    if text is None:
-        if len(_titles) > 10_000:
-            _titles.clear()
-        text = _titles[key] = render_to_string("community/_comments_title.html", {"total": count})
-    return text
+    return render_once(
+        ("comments-title", get_language() or "", count),
+        lambda: render_to_string("community/_comments_title.html", {"total": count}),
+    )
 
 
 # --- the shared renderings ------------------------------------------------------------------------------------

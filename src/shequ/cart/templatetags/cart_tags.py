@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from shequ.cart.owner import owner_for_web
 from shequ.cart.services import badge_key
 from shequ.core import request_prefetch
+from shequ.core.templatetags.chrome import render_once
 
 register = template.Library()
 
@@ -27,15 +28,9 @@ def cart_badge(context) -> str:
     return _badge(count, lazy=count is None)
 
 
-_rendered: dict[tuple, str] = {}
-
-
 def _badge(count, *, lazy: bool) -> str:
     """The badge for this count, rendered once per process and language (it is on every page)."""
-    memo = (get_language() or "", count, lazy)
-    html = _rendered.get(memo)
-    if html is None:
-        if len(_rendered) > 1000:
-            _rendered.clear()
-        html = _rendered[memo] = render_to_string("cart/_badge.html", {"badge_count": count, "lazy": lazy})
-    return html
+    return render_once(
+        ("cart-badge", get_language() or "", count, lazy),
+        lambda: render_to_string("cart/_badge.html", {"badge_count": count, "lazy": lazy}),
+    )

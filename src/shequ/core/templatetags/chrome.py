@@ -11,13 +11,14 @@ starts new processes.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from django import template
 from django.template.loader_tags import BlockNode
 
 register = template.Library()
 
-MAX_ENTRIES = 512
+MAX_ENTRIES = 4096
 _rendered: dict[tuple, str] = {}
 _lock = threading.Lock()
 
@@ -29,14 +30,20 @@ class ChromeNode(template.Node):
 
     def render(self, context: template.Context) -> str:
         key = tuple(str(part.resolve(context)) for part in self.parts)
-        html = _rendered.get(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            with _lock:
-                if len(_rendered) >= MAX_ENTRIES:  # only if a caller varies on something unbounded
-                    _rendered.clear()
-                _rendered[key] = html
-        return html
+        return render_once(key, lambda: self.nodelist.render(context))
+
+
+def render_once(key: tuple, render: Callable[[], str]) -> str:
+    """``render()``, once per process for ``key`` (which must name everything the markup depends on, starting
+    with a name of its own). Also for small partials outside templates: the cart badge, a comment count's title."""
+    html = _rendered.get(key)
+    if html is None:
+        html = render()
+        with _lock:
+            if len(_rendered) >= MAX_ENTRIES:  # only if a caller varies on something unbounded
+                _rendered.clear()
+            _rendered[key] = html
+    return html
 
 
 @register.tag
