@@ -135,6 +135,11 @@ else:
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+            # Django's backend, but a connection that finished a request without error within the last
+            # DATABASE_HEALTH_CHECK_WINDOW seconds skips the SELECT 1 (see shequ/core/dbbackends).
+            DATABASES["default"]["ENGINE"] = "shequ.core.dbbackends.postgresql"
+DATABASE_HEALTH_CHECK_WINDOW = env.float("DATABASE_HEALTH_CHECK_WINDOW", default=1.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, rate limits ---------------------------------------------------------------------

@@ -48,3 +48,20 @@ class SharedClientRedisCache(RedisCache):
                 batch.clear()
         if batch:
             client.delete(*batch)
+
+
+def redis_pipeline(keys: list[str] | None = None):
+    """``(pipeline, full_keys)`` on the default cache's Redis, or None when the cache is not Redis.
+
+    For the few writes that send several commands per request (a counter with its expiry, a badge dropped and
+    a stream woken): a non-transactional pipeline sends them in one round trip, where the cache API would take
+    one each. ``full_keys`` are ``keys`` with the cache's prefix and version, as Django stores them.
+    """
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    full = [backend.make_and_validate_key(key) for key in keys or []]
+    client = backend._cache.get_client(full[0] if full else None, write=True)
+    return client.pipeline(transaction=False), full

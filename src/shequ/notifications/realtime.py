@@ -30,6 +30,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import close_old_connections
 
+from shequ.core.cache import redis_pipeline
+
 logger = logging.getLogger("shequ.notifications")
 
 DEFAULTS = {"STREAM_SECONDS": 300, "POLL_SECONDS": 5.0, "HEARTBEAT_SECONDS": 20.0, "RETRY_MS": 5000}
@@ -92,6 +94,16 @@ def cached_unread_count(user_id: int) -> int | None:
 
 def announce(user_id: int) -> None:
     """The person's inbox changed: forget the cached badge and wake their open streams (after commit)."""
+    shared = redis_pipeline([badge_key(user_id)])
+    if shared is not None and _redis() is not None:  # the cache's Redis is REDIS_URL's: one round trip for both
+        pipe, (key,) = shared
+        pipe.delete(key)
+        pipe.publish(channel(user_id), "1")
+        try:
+            pipe.execute()
+        except Exception:  # a Redis outage must not fail the write that notified
+            logger.warning("notifications live: badge reset or publish failed", exc_info=True)
+        return
     cache.delete(badge_key(user_id))
     client = _redis()
     if client is None:

@@ -482,13 +482,13 @@ def _count_view(key: str) -> int:
     """Add one to the view counter ``key`` and return it. On Redis one round trip (INCR and EXPIRE pipelined),
     not the three of Django's ``add`` + ``incr`` (which checks that the key exists first): this runs on every
     post page view."""
-    from django.core.cache import cache, caches
-    from django.core.cache.backends.redis import RedisCache
+    from django.core.cache import cache
 
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        full = backend.make_and_validate_key(key)
-        pipe = backend._cache.get_client(full, write=True).pipeline(transaction=False)
+    from shequ.core.cache import redis_pipeline
+
+    shared = redis_pipeline([key])
+    if shared is not None:
+        pipe, (full,) = shared
         pipe.incr(full)
         pipe.expire(full, 24 * 3600)
         return int(pipe.execute()[0])
