@@ -15,7 +15,8 @@ class CartConfig(AppConfig):
         user_logged_in.connect(merge_guest_cart_on_login, dispatch_uid="shequ.cart.merge_guest")
 
         from shequ.cart.owner import owner_for_web
-        from shequ.cart.services import badge_key
+        from shequ.cart.services import badge_key, user_badge_key
         from shequ.core import request_prefetch
 
         request_prefetch.register("cart_badge", lambda request: badge_key(owner_for_web(request)))
+        request_prefetch.register_user_key(user_badge_key)

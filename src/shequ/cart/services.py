@@ -20,9 +20,13 @@ from shequ.orders.pricing import SkuOffer, sku_offers
 BADGE_SECONDS = 24 * 3600
 
 
+def user_badge_key(user_id: int) -> str:
+    return f"cart:n:u:{user_id}"
+
+
 def badge_key(owner: CartOwner) -> str | None:
     if owner.user is not None:
-        return f"cart:n:u:{owner.user.pk}"
+        return user_badge_key(owner.user.pk)
     if owner.guest_token:
         return f"cart:n:g:{owner.guest_token}"
     return None

@@ -71,7 +71,7 @@ from shequ.community.models import ContentStatus, Post, Visibility
 from shequ.community.selectors.cards import PostCard, cards_for_posts
 from shequ.community.selectors.posts import post_base_queryset
 from shequ.community.social import selectors as social
-from shequ.core import fragment_cache
+from shequ.core import fragment_cache, request_prefetch
 from shequ.core.errors import InvalidInput
 
 FeedSort = Literal["latest", "hot"]
@@ -170,10 +170,17 @@ class FeedSources:
     circles: tuple[int, ...]
 
 
-def feed_sources(*, user_id: int) -> FeedSources:
-    """Whom and what ``user_id`` follows (cached; at most 3 queries when not cached)."""
-    key = _SOURCES_KEY.format(user_id=user_id)
-    found = cache.get(key)
+def sources_key(user_id: int) -> str:
+    return _SOURCES_KEY.format(user_id=user_id)
+
+
+def feed_sources(*, user_id: int, viewer=None) -> FeedSources:
+    """Whom and what ``user_id`` follows (cached; at most 3 queries when not cached). Pass the request's
+    ``viewer`` to use the copy fetched with their user row (core.request_prefetch)."""
+    key = sources_key(user_id)
+    found = request_prefetch.user_get(viewer, key) if viewer is not None else request_prefetch.NOT_FETCHED
+    if found is request_prefetch.NOT_FETCHED:
+        found = cache.get(key)
     if isinstance(found, FeedSources):
         return found
     sources = FeedSources(
@@ -187,7 +194,7 @@ def feed_sources(*, user_id: int) -> FeedSources:
 
 def feed_sources_invalidate(*, user_id: int) -> None:
     """Forget the cached sources of ``user_id`` (after a follow, unfollow, topic follow, join or leave)."""
-    cache.delete(_SOURCES_KEY.format(user_id=user_id))
+    cache.delete(sources_key(user_id))
 
 
 # --- choosing ids ---------------------------------------------------------------------------------------------
@@ -464,7 +471,7 @@ def following_slice(*, viewer, cursor: str | None = None, limit: int | None = DE
     if viewer_id is None:
         return FeedSlice(states=[], next_cursor=None)
     requested = limit + SLACK + 1
-    sources = feed_sources(user_id=viewer_id)
+    sources = feed_sources(user_id=viewer_id, viewer=viewer)
     authors = list(dict.fromkeys((viewer_id, *sources.authors)))
     if position is None and requested <= feed_lists.LIST_SIZE:
         # The first page: the sources' cached recent ids, merged (feed_lists); no per-viewer cache, so a

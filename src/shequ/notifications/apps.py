@@ -16,3 +16,4 @@ class NotificationsConfig(AppConfig):
             return badge_key(user.pk) if user is not None and user.is_authenticated else None
 
         request_prefetch.register("inbox_badge", inbox_badge_key)
+        request_prefetch.register_user_key(badge_key)

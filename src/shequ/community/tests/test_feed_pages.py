@@ -57,6 +57,49 @@ def test_following_tab_shows_followed_people(web_client: Client, user, author):
     assert "关注的人发的帖子" in html
 
 
+def test_the_following_feed_reads_whom_you_follow_with_your_user_row(
+    web_client: Client, user, author, monkeypatch, django_capture_on_commit_callbacks
+):
+    """One cache read for the viewer's user row and their feed's sources (core/request_prefetch.py); a new
+    follow still shows on the next page (the follow drops the cached sources)."""
+    from django.core.cache import cache
+
+    from shequ.accounts.auth_backend import user_cache_key
+    from shequ.community.feeds import sources_key
+    from shequ.community.social.services import user_follow
+
+    make_post(author, "关注之后才看到的帖子")
+    assert "关注之后才看到的帖子" not in web_client.get("/community/?tab=following").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        user_follow(follower=user, followee_id=author.pk)
+    web_client.get("/community/?tab=following")  # the sources are cached again
+    reads, inside = [], []
+    get_many, get = cache.get_many, cache.get
+
+    def spy_get_many(keys, *args, **kwargs):
+        reads.append(set(keys))
+        inside.append(True)  # local memory's get_many calls get per key: those are not round trips
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    def spy_get(key, *args, **kwargs):
+        if not inside:
+            reads.append({key})
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", spy_get_many)
+    monkeypatch.setattr(cache, "get", spy_get)
+
+    html = web_client.get("/community/?tab=following").content.decode()
+
+    assert "关注之后才看到的帖子" in html
+    assert [keys for keys in reads if sources_key(user.pk) in keys] == [
+        next(keys for keys in reads if user_cache_key(user.pk) in keys)
+    ]
+
+
 def test_a_broken_cursor_is_a_400_page_not_a_500(client: Client):
     response = client.get("/community/?tab=hot&cursor=%%%not-a-cursor")
     assert response.status_code == 400
