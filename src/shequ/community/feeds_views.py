@@ -7,18 +7,19 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.template.loader import select_template
+from django.template import Context
+from django.template.loader import get_template, select_template
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from shequ.analytics.services import track
 from shequ.catalog.tracking import subject
 from shequ.community import feed_render, feeds
 from shequ.community.feeds_search import community_search
+from shequ.core.layout_stencil import csrf_token, placeholder, render_stencilled
 
 TABS = [("hot", _("Recommended")), ("following", pgettext_lazy("feed tab", "Following")), ("latest", _("Latest"))]
 CARD_TEMPLATES = ["community/_post_card.html", "community/feed_card.html"]
@@ -65,7 +66,7 @@ def feed_home(request: HttpRequest) -> HttpResponse:
         "tab": tab,
         "tabs": TABS,
         "page": page,
-        "cards_html": feed_render.cards_html(page.states, csrf_token=get_token(request)),
+        "cards_html": feed_render.cards_html(page.states, csrf_token=csrf_token(request)),
         "post_card_template": _card_template(),
         "more_url": _more_url(path, {"tab": tab, "cursor": page.next_cursor}) if page.next_cursor else "",
         "needs_login": tab == "following" and not request.user.is_authenticated,
@@ -73,6 +74,19 @@ def feed_home(request: HttpRequest) -> HttpResponse:
     }
     if request.htmx and cursor:
         return render(request, "community/feed_items.html", context)
+    if context["cards_html"] is not None:  # the layout from its stencil, the feed rendered on its own
+        body = get_template("community/_feed_body.html").template.render(
+            Context({**context, "request": request, "LANG": get_language(), "csrf_token": csrf_token(request)})
+        )
+        response = render_stencilled(
+            request,
+            "community/feed.html",
+            kind="feed",
+            context={"page_body": placeholder("body")},
+            fills={"body": body},
+        )
+        if response is not None:
+            return response
     return render(request, "community/feed.html", context)
 
 
@@ -80,7 +94,7 @@ def _fragment(request: HttpRequest, page: feeds.FeedSlice, path: str, sort: str)
     more = _more_url(path, {"sort": sort, "cursor": page.next_cursor}) if page.next_cursor else ""
     context = {
         "page": page,
-        "cards_html": feed_render.cards_html(page.states, csrf_token=get_token(request)),
+        "cards_html": feed_render.cards_html(page.states, csrf_token=csrf_token(request)),
         "more_url": more,
     }
     return render(request, "community/feed_items.html", context)

@@ -31,7 +31,6 @@ from types import SimpleNamespace
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
@@ -49,6 +48,7 @@ from shequ.community.selectors.detail import load_post
 from shequ.community.selectors.posts import post_not_found
 from shequ.community.services.posts import post_view_record
 from shequ.community.templatetags.community import compact_count
+from shequ.core.layout_stencil import csrf_token, placeholder, render_stencilled
 from shequ.core.templatetags.chrome import render_once
 
 PAGE_TTL = 600
@@ -267,7 +267,7 @@ def post_page(request: HttpRequest, post_id: int, page: int) -> HttpResponse | N
     if fresh:
         cache.set_many(fresh, PAGE_TTL)
 
-    csrf = escape(get_token(request))
+    csrf = escape(csrf_token(request))
     is_staff = bool(getattr(viewer, "is_staff", False))
     liked: set[int] = set()
     if auth and comments and comments[0]:
@@ -316,7 +316,7 @@ def post_page(request: HttpRequest, post_id: int, page: int) -> HttpResponse | N
             {
                 "post": SimpleNamespace(pk=state.id, status=state.status),
                 "detail": SimpleNamespace(is_author=is_author, can_moderate=can_moderate),
-                "csrf_token": get_token(request),
+                "csrf_token": csrf_token(request),
             },
         )
     fixed = {
@@ -330,4 +330,14 @@ def post_page(request: HttpRequest, post_id: int, page: int) -> HttpResponse | N
     title, parts = article
     body = _fill(parts, fixed, comment_slot)
     # The body is the template engine's output (escaped) and escaped or template-rendered slot values.
+    stencil = PageBody(placeholder("title"), mark_safe(placeholder("body")))  # noqa: S308 - letters and digits
+    page = render_stencilled(
+        request,
+        "community/post_detail.html",
+        kind="post",
+        context={"page": stencil},
+        fills={"title": escape(title), "body": body},
+    )
+    if page is not None:
+        return page
     return render(request, "community/post_detail.html", {"page": PageBody(title, mark_safe(body))})  # noqa: S308
