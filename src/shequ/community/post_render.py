@@ -35,7 +35,7 @@ from django.shortcuts import render
 from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -336,7 +336,7 @@ def post_page(request: HttpRequest, post_id: int, page: int) -> HttpResponse | N
         "community/post_detail.html",
         kind="post",
         context={"page": stencil},
-        fills={"title": escape(title), "body": body},
+        fills={"title": conditional_escape(title), "body": body},
     )
     if page is not None:
         return page
