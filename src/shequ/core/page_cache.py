@@ -20,12 +20,19 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
 from shequ.core import fragment_cache
 
-# Letters and digits only, so escaping in any template context leaves it as it is.
-CSRF_PLACEHOLDER = "csrfPlaceholder0d6b1f4e9a27c358"
+
+def csrf_placeholder() -> str:
+    """Where the shared copy has the CSRF token. Letters and digits only, so escaping in any template context
+    leaves it as it is; derived from SECRET_KEY, so that no review or description can contain it and be filled
+    with the visitor's token (every copy is filled with ``str.replace``)."""
+    return "csrf" + salted_hmac("shequ.core.page_cache", "csrf placeholder").hexdigest()[:28]
+
+
 MAX_PATH = 512
 
 
@@ -63,14 +70,14 @@ def render_page(
         response.page_meta = meta() if meta else None
         return response
     path = hashlib.blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
-    cache_key = f"pg:{key}:{get_language()}:{path}"
+    cache_key = f"pg2:{key}:{get_language()}:{path}"
 
     def build() -> tuple[str, object]:
         values = context() if callable(context) else context
-        html = render_to_string(template, {**values, "csrf_token": CSRF_PLACEHOLDER}, request)
+        html = render_to_string(template, {**values, "csrf_token": csrf_placeholder()}, request)
         return html, meta() if meta else None
 
     html, page_meta = fragment_cache.get_or_build(cache_key, build, ttl)
-    response = HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)), status=status)
+    response = HttpResponse(html.replace(csrf_placeholder(), get_token(request)), status=status)
     response.page_meta = page_meta
     return response

@@ -94,3 +94,16 @@ def test_a_guest_with_a_cart_sees_their_own_badge_and_leaves_the_shared_copy_alo
     badge = re.compile(r'data-testid="cart-badge"[^>]*>(\d+)<')
     assert int(badge.search(theirs).group(1)) >= 1
     assert badge.search(newcomer).group(1) == "0"
+
+
+def test_the_shared_copys_token_placeholder_is_secret_to_the_deployment(settings):
+    """The shared copy is filled with str.replace: a placeholder anyone could write into a review would pull
+    in the visitor's CSRF token there. It comes from SECRET_KEY instead of the source code."""
+    from shequ.core.page_cache import csrf_placeholder
+
+    settings.SECRET_KEY = "one deployment " * 4
+    ours = csrf_placeholder()
+    settings.SECRET_KEY = "another deployment " * 4
+
+    assert csrf_placeholder() != ours
+    assert ours.isalnum() and len(ours) >= 24
