@@ -11,7 +11,7 @@ exact. About 20 primary-key and unique-index probes: well under a millisecond on
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from django.db import connection
@@ -54,11 +54,15 @@ class PostState(NamedTuple):
     moderates: bool = False  # the viewer moderates the post's circle (read only when asked: the post page)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
 def _version(value) -> str:
     """A compact token of ``updated_at``: microseconds since the epoch for a datetime (PostgreSQL), the digits
     of the stored text on SQLite."""
     if isinstance(value, datetime):
-        return str(int(value.timestamp() * 1_000_000))
+        return str((value - _EPOCH) // _MICROSECOND)
     return "".join(ch for ch in str(value) if ch.isdigit())
 
 

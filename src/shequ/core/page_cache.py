@@ -70,14 +70,16 @@ def render_page(
         response.page_meta = meta() if meta else None
         return response
     path = hashlib.blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
-    cache_key = f"pg2:{key}:{get_language()}:{path}"
+    placeholder = csrf_placeholder()
+    # The placeholder in the key: servers with another SECRET_KEY (a rolling rotation) keep their own copies.
+    cache_key = f"pg2:{placeholder[-6:]}:{key}:{get_language()}:{path}"
 
     def build() -> tuple[str, object]:
         values = context() if callable(context) else context
-        html = render_to_string(template, {**values, "csrf_token": csrf_placeholder()}, request)
+        html = render_to_string(template, {**values, "csrf_token": placeholder}, request)
         return html, meta() if meta else None
 
     html, page_meta = fragment_cache.get_or_build(cache_key, build, ttl)
-    response = HttpResponse(html.replace(csrf_placeholder(), get_token(request)), status=status)
+    response = HttpResponse(html.replace(placeholder, get_token(request)), status=status)
     response.page_meta = page_meta
     return response

@@ -107,3 +107,15 @@ def test_the_shared_copys_token_placeholder_is_secret_to_the_deployment(settings
 
     assert csrf_placeholder() != ours
     assert ours.isalnum() and len(ours) >= 24
+
+
+def test_text_that_looks_like_a_token_placeholder_is_shown_as_written(shop):
+    """Before the placeholder came from SECRET_KEY it was this constant: a description holding it would
+    have shown every visitor their CSRF token."""
+    old_placeholder = "csrfPlaceholder0d6b1f4e9a27c358"
+    shop.pure_milk.description = f"<p>成分 {old_placeholder}</p>"
+    product_save(product=shop.pure_milk)
+
+    first, again = Client().get("/p/pure-milk/"), Client().get("/p/pure-milk/")
+
+    assert old_placeholder in html(first) and old_placeholder in html(again)  # not replaced by a token

@@ -85,3 +85,22 @@ def test_a_connection_idle_longer_than_the_window_is_checked_again(monkeypatch):
 
     assert _request() == 1
     assert calls == [1]
+
+
+@override_settings(DATABASE_HEALTH_CHECK_WINDOW=0.05)
+def test_after_a_failed_request_an_idle_connection_is_checked_again(monkeypatch):
+    """The end of a request that failed on the database proves nothing about the connection later on."""
+    import time
+
+    from django.db import DatabaseError
+
+    _request()
+    close_old_connections()
+    with pytest.raises(DatabaseError), connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM no_such_table")
+    close_old_connections()  # the failed request ends
+    time.sleep(0.1)  # idle longer than the window
+    calls = _checks(monkeypatch)
+
+    assert _request() == 1
+    assert calls == [1]

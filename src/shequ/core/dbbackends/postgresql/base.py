@@ -19,17 +19,21 @@ from django.db.backends.postgresql.base import DatabaseWrapper as PostgresDataba
 
 class DatabaseWrapper(PostgresDatabaseWrapper):
     _healthy_at: float = float("-inf")  # when a request last finished on this connection without an error
+    _in_use: bool = False  # a cursor was taken since Django last tidied the connection (request start or end)
 
     def close_if_health_check_failed(self) -> None:
+        self._in_use = True
         if self.connection is not None and not self.health_check_done and self._recently_healthy():
             self.health_check_done = True
             return
         super().close_if_health_check_failed()
 
     def close_if_unusable_or_obsolete(self) -> None:
-        # Django calls this when a request (or a Celery task) starts and when it ends. At the end,
-        # ``health_check_done`` says the request used the connection; without errors, it worked just now.
-        used = self.health_check_done and not self.errors_occurred
+        # Django calls this when a request (or a Celery task) starts and when it ends. A request that used the
+        # connection and ended without a database error proves it works now; the end of a failed request, or
+        # the start of the next one, proves nothing (Django's own check after an error does not count).
+        used = self._in_use and not self.errors_occurred
+        self._in_use = False
         super().close_if_unusable_or_obsolete()
         if used and self.connection is not None:
             self._healthy_at = time.monotonic()
