@@ -59,10 +59,11 @@ _MICROSECOND = timedelta(microseconds=1)
 
 
 def _version(value) -> str:
-    """A compact token of ``updated_at``: microseconds since the epoch for a datetime (PostgreSQL), the digits
-    of the stored text on SQLite."""
-    if isinstance(value, datetime):
-        return str((value - _EPOCH) // _MICROSECOND)
+    """A compact token of ``updated_at``: microseconds since the epoch (a datetime; naive UTC on SQLite), or the
+    digits of the stored text."""
+    if isinstance(value, datetime):  # naive on SQLite, where Django stores UTC
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return str((aware - _EPOCH) // _MICROSECOND)
     return "".join(ch for ch in str(value) if ch.isdigit())
 
 
