@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from shequ.core.testing import spy_cache_reads
+
 pytestmark = pytest.mark.django_db
 
 
@@ -21,24 +23,7 @@ def test_the_layouts_badges_come_with_the_user_row_in_one_cache_read(web_client,
 
     cache.set(cart_key(CartOwner(user=user)), 3)
     cache.set(inbox_key(user.pk), 5)
-    reads, inside = [], []
-    get_many, get = cache.get_many, cache.get
-
-    def spy_get_many(keys, *args, **kwargs):
-        reads.append(sorted(keys))
-        inside.append(True)  # local memory's get_many calls get per key: those are not round trips
-        try:
-            return get_many(keys, *args, **kwargs)
-        finally:
-            inside.pop()
-
-    def spy_get(key, *args, **kwargs):
-        if not inside:
-            reads.append([key])
-        return get(key, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "get_many", spy_get_many)
-    monkeypatch.setattr(cache, "get", spy_get)
+    reads = spy_cache_reads(monkeypatch)
 
     page = web_client.get("/community/").content.decode()
 

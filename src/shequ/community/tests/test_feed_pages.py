@@ -7,6 +7,7 @@ from django.test import Client
 
 from shequ.community.models import Post, UserFollow
 from shequ.community.tests.test_feeds import make_post
+from shequ.core.testing import spy_cache_reads
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +63,6 @@ def test_the_following_feed_reads_whom_you_follow_with_your_user_row(
 ):
     """One cache read for the viewer's user row and their feed's sources (core/request_prefetch.py); a new
     follow still shows on the next page (the follow drops the cached sources)."""
-    from django.core.cache import cache
-
     from shequ.accounts.auth_backend import user_cache_key
     from shequ.community.feeds import sources_key
     from shequ.community.social.services import user_follow
@@ -73,24 +72,7 @@ def test_the_following_feed_reads_whom_you_follow_with_your_user_row(
     with django_capture_on_commit_callbacks(execute=True):
         user_follow(follower=user, followee_id=author.pk)
     web_client.get("/community/?tab=following")  # the sources are cached again
-    reads, inside = [], []
-    get_many, get = cache.get_many, cache.get
-
-    def spy_get_many(keys, *args, **kwargs):
-        reads.append(set(keys))
-        inside.append(True)  # local memory's get_many calls get per key: those are not round trips
-        try:
-            return get_many(keys, *args, **kwargs)
-        finally:
-            inside.pop()
-
-    def spy_get(key, *args, **kwargs):
-        if not inside:
-            reads.append({key})
-        return get(key, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "get_many", spy_get_many)
-    monkeypatch.setattr(cache, "get", spy_get)
+    reads = spy_cache_reads(monkeypatch)
 
     html = web_client.get("/community/?tab=following").content.decode()
 
