@@ -166,8 +166,8 @@ def order_place_or_queue(
     Everything else (cart checkouts, sales without a gate, no worker) is placed before returning."""
     key = clean_idempotency_key(idempotency_key)
     queueing = queue and checkout.buy_now and order_queue.available()
+    ticket_id = order_queue.ticket_id_for(user_id=user.pk, key=key) if queueing else ""
     if queueing and key:
-        ticket_id = order_queue.ticket_id_for(user_id=user.pk, key=key)
         known = order_queue.get(ticket_id)
         if known is not None and known.user_id == user.pk and known.status == order_queue.QUEUED:
             return Queued(ticket_id)  # a retry of a submit still in the queue
@@ -178,7 +178,6 @@ def order_place_or_queue(
         return replay
     if ticket is None or not queueing:
         return _place_with_ticket(user=user, checkout=checkout, key=key, expected_total=expected_total, ticket=ticket)
-    ticket_id = order_queue.ticket_id_for(user_id=user.pk, key=key)
     if not order_queue.claim(ticket_id=ticket_id, user_id=user.pk):  # the same submit, queued a moment ago
         ticket.give_back()
         return Queued(ticket_id)
@@ -234,12 +233,16 @@ def order_place_queued(
     if existing is not None:  # placed by an earlier run of this task: the unit is the order's
         order_queue.finish(ticket_id=ticket_id, user_id=user_id, queued_at=queued_at, order_number=existing.number)
         return order_queue.PLACED
+
+    def failed(code: str, message, details: dict | None = None) -> str:
+        error = {"code": code, "message": str(message), "details": _plain(details)}
+        order_queue.finish(ticket_id=ticket_id, user_id=user_id, queued_at=queued_at, error=error)
+        return order_queue.FAILED
+
     if user is None:
         ticket.queued(-1)
         ticket.give_back()
-        error = {"code": "not_authenticated", "message": str(_("Please log in again.")), "details": {}}
-        order_queue.finish(ticket_id=ticket_id, user_id=user_id, queued_at=queued_at, error=error)
-        return order_queue.FAILED
+        return failed("not_authenticated", _("Please log in again."))
     fields = dict(checkout)
     for name in ("item_ids", "issued_coupon_ids"):
         if fields.get(name) is not None:
@@ -254,18 +257,10 @@ def order_place_queued(
             ticket=ticket,
         )
     except DomainError as exc:
-        error = {"code": exc.code, "message": str(exc.message), "details": _plain(exc.details)}
-        order_queue.finish(ticket_id=ticket_id, user_id=user_id, queued_at=queued_at, error=error)
-        return order_queue.FAILED
+        return failed(exc.code, exc.message, exc.details)
     except Exception:
         logger.exception("queued order %s failed", ticket_id)
-        error = {
-            "code": "order_busy",
-            "message": str(_("We could not place the order. Please try again.")),
-            "details": {},
-        }
-        order_queue.finish(ticket_id=ticket_id, user_id=user_id, queued_at=queued_at, error=error)
-        return order_queue.FAILED
+        return failed("order_busy", _("We could not place the order. Please try again."))
     finally:
         deactivate_event_context(token)
         ticket.queued(-1)  # settled: written (now in ``sold``) or given back
