@@ -36,6 +36,33 @@ def test_muted_kinds_are_not_delivered(user):
     assert notify(user=user, kind="order_shipped", title="t") is not None
 
 
+def test_the_returned_row_is_the_stored_row(user):
+    row = notify(user=user, kind="order_paid", title="已付款", data={"order_number": "N1"}, link="/orders/N1/")
+
+    stored = Notification.objects.get(pk=row.pk)
+    assert (stored.kind, stored.title, stored.data, stored.link, stored.read_at) == (
+        "order_paid",
+        "已付款",
+        {"order_number": "N1"},
+        "/orders/N1/",
+        None,
+    )
+    assert stored.created_at is not None and stored.actor_ids == [] and stored.actor_count == 0
+
+
+def test_a_mute_also_stops_a_group_that_is_still_unread(user, make_user):
+    first, second = make_user(), make_user()
+    notify(user=user, kind="post_liked", title="A liked", group_key="post:1:likes", actor_id=first.pk)
+    notification_mute_set(user=user, kind="post_liked", muted=True)
+
+    assert (
+        notify(user=user, kind="post_liked", title="A and B liked", group_key="post:1:likes", actor_id=second.pk)
+        is None
+    )
+    row = Notification.objects.get()
+    assert (row.title, row.actor_count) == ("A liked", 1)
+
+
 def test_external_links_are_dropped(user):
     assert notify(user=user, kind="x_y", title="t", link="https://evil.example/").link == ""
 
