@@ -14,8 +14,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from django.db import connection
-
 from shequ.accounts.models import PrivacySettings
 from shequ.community.models import (
     Block,
@@ -28,6 +26,7 @@ from shequ.community.models import (
     UserFollow,
     Visibility,
 )
+from shequ.core.prepared import prepared_cursor
 
 _STRICTNESS = {Visibility.PUBLIC: 0, Visibility.FOLLOWERS: 1, Visibility.PRIVATE: 2}
 
@@ -97,7 +96,7 @@ def post_states(*, post_ids: list[int], viewer_id: int | None, with_moderator: b
         return {}
     who = int(viewer_id or 0)  # no user has id 0: every viewer-related EXISTS is false
     params = [who] * (6 if with_moderator else 5)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_sql(len(ids), moderator=with_moderator), [*params, *ids])
         rows = cursor.fetchall()
     return {

@@ -135,10 +135,14 @@ else:
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-        if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-            # Django's backend, but a connection that finished a request without error within the last
-            # DATABASE_HEALTH_CHECK_WINDOW seconds skips the SELECT 1 (see shequ/core/dbbackends).
-            DATABASES["default"]["ENGINE"] = "shequ.core.dbbackends.postgresql"
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, but a connection that finished a request without error within the last
+        # DATABASE_HEALTH_CHECK_WINDOW seconds skips the SELECT 1, and the hot hand-written statements are
+        # prepared once per connection (see shequ/core/dbbackends and shequ/core/prepared.py). Empty
+        # DATABASE_PREPARE_THRESHOLD turns preparing off (a pooler in transaction mode that cannot keep them).
+        DATABASES["default"]["ENGINE"] = "shequ.core.dbbackends.postgresql"
+        threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5").strip()
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", int(threshold) if threshold else None)
 DATABASE_HEALTH_CHECK_WINDOW = env.float("DATABASE_HEALTH_CHECK_WINDOW", default=1.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

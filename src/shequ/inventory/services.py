@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shequ.core.errors import Conflict, DomainError, InvalidInput
+from shequ.core.prepared import prepared_cursor
 from shequ.inventory.models import (
     MovementKind,
     ReservationStatus,
@@ -112,7 +113,7 @@ def _shift_level(*, sku_id: int, on_hand: int, reserved: int, require_available:
     table = StockLevel._meta.db_table
     condition = "on_hand - reserved >= %s" if require_available else "reserved + %s >= 0"
     condition_param = require_available if require_available else reserved
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET on_hand = on_hand + %s, reserved = reserved + %s, updated_at = %s "  # noqa: S608
             f"WHERE sku_id = %s AND {condition} RETURNING on_hand - reserved",

@@ -30,6 +30,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 
 from shequ.catalog.models import SKU, ProductImage, ProductStatus
+from shequ.core.prepared import prepared_cursor
 from shequ.inventory.models import StockLevel
 from shequ.orders.conf import orders_setting
 from shequ.orders.models import FlashSale, FlashSalePurchase
@@ -244,7 +245,7 @@ def _live_rows(ids: list[int], *, at: datetime, user) -> dict[int, tuple]:
         f"WHERE s.id IN ({placeholders}) ORDER BY s.id, f.ends_at, f.id"
     )
     rows: dict[int, tuple] = {}
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [True, when, when, user_id, *ids])
         for sku_id, on_hand, reserved, sale_id, title, price, limit, allotment, sold, ends_at, bought in cursor:
             if sku_id in rows:  # several sales overlap: the one ending soonest (first) applies

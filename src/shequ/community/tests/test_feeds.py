@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from shequ.community import feeds
 from shequ.community.hotness import hot_score
-from shequ.community.models import Block, Circle, CircleMembership, Post, Topic, TopicFollow, UserFollow
+from shequ.community.models import Block, Circle, CircleMembership, Post, PostLike, Topic, TopicFollow, UserFollow
 from shequ.core.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
@@ -226,6 +226,20 @@ def test_cached_cards_still_show_the_viewers_own_likes(people):
 
     assert feeds.feed_latest(viewer=people["viewer"]).items[0].liked is True
     assert feeds.feed_latest(viewer=people["stranger"]).items[0].liked is False
+
+
+def test_post_states_stay_fresh_once_their_statement_is_prepared(people):
+    from shequ.community.feed_state import post_states
+
+    post = make_post(people["friend"], "预备好的查询")
+    for _ in range(6):  # past psycopg's prepare threshold on PostgreSQL
+        [before] = post_states(post_ids=[post.pk], viewer_id=people["viewer"].pk).values()
+    PostLike.objects.create(post=post, user=people["viewer"])
+    Post.objects.filter(pk=post.pk).update(like_count=1)
+    [after] = post_states(post_ids=[post.pk], viewer_id=people["viewer"].pk).values()
+
+    assert (before.liked, before.like_count) == (False, 0)
+    assert (after.liked, after.like_count) == (True, 1)
 
 
 def test_cards_shared_between_viewers_hold_no_private_data(people):

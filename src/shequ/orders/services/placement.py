@@ -30,6 +30,7 @@ from shequ.analytics.context import deactivate as deactivate_event_context
 from shequ.analytics.services import track
 from shequ.cart.services import cart_items_remove
 from shequ.core.errors import Conflict, DomainError, InvalidInput
+from shequ.core.prepared import prepared_cursor
 from shequ.coupons.services import coupon_hold, wallet_coupons_hold
 from shequ.inventory.services import stock_levels_take, stock_products_touch, stock_reservations_add
 from shequ.orders import flashgate, order_queue, soldout, state
@@ -109,7 +110,7 @@ def _refuse_unplaceable(quote: Quote) -> None:
 def _replayed(*, user, key: str) -> Order | None:
     """The order this idempotency key already placed, if any. Asked on every submit and almost always "none",
     so the miss is one bare indexed SELECT (no ORM query building); the order is loaded only when found."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"SELECT id FROM {Order._meta.db_table} WHERE user_id = %s AND idempotency_key = %s",  # noqa: S608
             [user.pk, key],
@@ -382,7 +383,7 @@ def flash_allowance_take(*, user, flash_sale_id: int, per_user_limit: int, quant
     table = FlashSalePurchase._meta.db_table
     taken = None
     if quantity <= per_user_limit:
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} (flash_sale_id, user_id, quantity) VALUES (%s, %s, %s) "  # noqa: S608
                 f"ON CONFLICT (flash_sale_id, user_id) DO UPDATE SET quantity = {table}.quantity + excluded.quantity "
@@ -403,7 +404,7 @@ def flash_allotment_take(*, flash_sale_id: int, quantity: int, now) -> None:
     columns, re-checked by PostgreSQL against the latest committed ``sold``), or raise Conflict."""
     table = FlashSale._meta.db_table
     at = connection.ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET sold = sold + %s WHERE id = %s AND is_active = %s AND starts_at <= %s "  # noqa: S608
             "AND ends_at > %s AND (allotment IS NULL OR sold + %s <= allotment)",

@@ -1,5 +1,5 @@
 """Django's PostgreSQL backend, with the per-request health check skipped for a connection that was fine a
-moment ago.
+moment ago, and cursors whose statements PostgreSQL can prepare (``prepared_cursor``, shequ/core/prepared.py).
 
 ``CONN_HEALTH_CHECKS`` sends ``SELECT 1`` before the first query of every request, so that a connection the
 server dropped (a restart, a failover, an idle timeout) is replaced instead of failing the request. Under load
@@ -15,6 +15,7 @@ import time
 
 from django.conf import settings
 from django.db.backends.postgresql.base import DatabaseWrapper as PostgresDatabaseWrapper
+from django.db.backends.postgresql.base import ServerBindingCursor
 
 
 class DatabaseWrapper(PostgresDatabaseWrapper):
@@ -45,3 +46,14 @@ class DatabaseWrapper(PostgresDatabaseWrapper):
     def _recently_healthy(self) -> bool:
         window = float(getattr(settings, "DATABASE_HEALTH_CHECK_WINDOW", 1.0))
         return window > 0 and time.monotonic() - self._healthy_at < window
+
+    def prepared_cursor(self):
+        """A cursor that binds parameters on the server, so psycopg can prepare its statements (see
+        shequ/core/prepared.py); made and wrapped as Django makes its own (health check, execute wrappers,
+        query log)."""
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        if getattr(self.connection, "prepare_threshold", None) is None:
+            return self.cursor()
+        with self.wrap_database_errors:
+            return self._prepare_cursor(ServerBindingCursor(self.connection))
