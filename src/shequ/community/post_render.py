@@ -42,12 +42,19 @@ from django.utils.translation import get_language, gettext
 from shequ.community.conf import community_setting
 from shequ.community.feed_render import _ago
 from shequ.community.feed_state import PostState, post_states, visible_on_page
-from shequ.community.models import CommentLike, ContentStatus, Post
-from shequ.community.selectors.comments import REPLIES_SHOWN, assemble_page, comment_html_key, load_page_rows
+from shequ.community.models import ContentStatus, Post
+from shequ.community.selectors.comments import (
+    REPLIES_SHOWN,
+    assemble_page,
+    comment_html_key,
+    comments_liked_by,
+    load_page_rows,
+)
 from shequ.community.selectors.detail import load_post
 from shequ.community.selectors.posts import post_not_found
-from shequ.community.services.posts import post_view_record
+from shequ.community.services.posts import VIEW_COUNTER_SECONDS, post_view_record, view_counter_key
 from shequ.community.templatetags.community import compact_count
+from shequ.core.cache import get_many_and_incr
 from shequ.core.layout_stencil import csrf_token, placeholder, render_stencilled
 from shequ.core.templatetags.chrome import render_once
 
@@ -256,7 +263,8 @@ def post_page(request: HttpRequest, post_id: int, page: int) -> HttpResponse | N
         lang=lang, auth=auth, post_id=state.id, page=page, page_size=size, comment_count=state.comment_count
     )
     keys = ([] if more_only else [article_key]) + ([comments_key] if published else [])
-    found = cache.get_many(keys)
+    # The cached parts and this view's count in one round trip (the view is recorded below).
+    found, views = get_many_and_incr(keys, view_counter_key(state.id), timeout=VIEW_COUNTER_SECONDS)
     fresh: dict[str, object] = {}
     article = found.get(article_key)
     if not more_only and not isinstance(article, tuple):
@@ -269,13 +277,7 @@ def post_page(request: HttpRequest, post_id: int, page: int) -> HttpResponse | N
 
     csrf = escape(csrf_token(request))
     is_staff = bool(getattr(viewer, "is_staff", False))
-    liked: set[int] = set()
-    if auth and comments and comments[0]:
-        liked = set(
-            CommentLike.objects.filter(user_id=viewer_id, comment_id__in=comments[0]).values_list(
-                "comment_id", flat=True
-            )
-        )
+    liked = comments_liked_by(viewer_id=viewer_id, comment_ids=comments[0]) if comments else set()
 
     def comment_slot(kind: str, args: list[str]) -> str:
         if kind == "ago":
@@ -292,7 +294,7 @@ def post_page(request: HttpRequest, post_id: int, page: int) -> HttpResponse | N
         return ""
 
     comments_html = _fill(comments[1], {"csrf": csrf}, comment_slot) if comments else ""
-    post_view_record(post=Post(pk=state.id, author_id=state.author_id), viewer=viewer)
+    post_view_record(post=Post(pk=state.id, author_id=state.author_id), viewer=viewer, counted=views)
     if more_only:
         return HttpResponse(comments_html)
 

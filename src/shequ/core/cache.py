@@ -65,3 +65,42 @@ def redis_pipeline(keys: list[str] | None = None):
     full = [backend.make_and_validate_key(key) for key in keys or []]
     client = backend._cache.get_client(full[0] if full else None, write=True)
     return client.pipeline(transaction=False), full
+
+
+def incr_with_expiry(key: str, timeout: int) -> int:
+    """Add one to the counter ``key`` (kept ``timeout`` seconds) and return it. On Redis one round trip (INCR and
+    EXPIRE pipelined), not the three of Django's ``add`` + ``incr`` (which checks that the key exists first)."""
+    from django.core.cache import cache
+
+    shared = redis_pipeline([key])
+    if shared is not None:
+        pipe, (full,) = shared
+        pipe.incr(full)
+        pipe.expire(full, timeout)
+        return int(pipe.execute()[0])
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
+def get_many_and_incr(keys: list[str], counter: str, *, timeout: int) -> tuple[dict, int]:
+    """``cache.get_many(keys)`` and ``incr_with_expiry(counter, timeout)`` in one round trip on Redis.
+
+    For a page that reads its cached parts and counts a view on every request: on a busy two-core server each
+    round trip to Redis costs a context switch each way, and this makes two of them one."""
+    from django.core.cache import caches
+
+    shared = redis_pipeline([counter, *keys]) if keys else None
+    if shared is None:
+        found = caches["default"].get_many(keys) if keys else {}
+        return found, incr_with_expiry(counter, timeout)
+    pipe, (full_counter, *full_keys) = shared
+    pipe.mget(full_keys)
+    pipe.incr(full_counter)
+    pipe.expire(full_counter, timeout)
+    values, count, _expiry = pipe.execute()
+    loads = caches["default"]._cache._serializer.loads
+    return {key: loads(value) for key, value in zip(keys, values, strict=True) if value is not None}, int(count)

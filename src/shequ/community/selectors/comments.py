@@ -11,12 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from shequ.community.error_codes import CommunityErrorCode as Code
 from shequ.community.models import Comment, CommentLike, ContentStatus, UserBadge
 from shequ.community.selectors.badges import badges_by_user
 from shequ.core.errors import NotFound
+from shequ.core.prepared import prepared_cursor
 
 REPLIES_SHOWN = 3
 
@@ -47,14 +49,27 @@ def comment_not_found() -> NotFound:
 
 def _decorate(comments: list[Comment], *, viewer_id: int | None) -> dict[int, CommentView]:
     badges = badges_by_user(user_ids={c.author_id for c in comments})
-    liked: set[int] = set()
-    if viewer_id is not None and comments:
-        liked = set(
-            CommentLike.objects.filter(user_id=viewer_id, comment_id__in=[c.pk for c in comments]).values_list(
-                "comment_id", flat=True
-            )
-        )
+    liked = comments_liked_by(viewer_id=viewer_id, comment_ids=[c.pk for c in comments])
     return {c.pk: CommentView(comment=c, badges=badges.get(c.author_id, []), liked=c.pk in liked) for c in comments}
+
+
+def comments_liked_by(*, viewer_id: int | None, comment_ids: list[int]) -> set[int]:
+    """Which of these comments the viewer liked. Every post page with comments asks, for each viewer: on
+    PostgreSQL one prepared statement (an array parameter, so any number of ids is the same statement)."""
+    ids = [int(pk) for pk in comment_ids]
+    if viewer_id is None or not ids:
+        return set()
+    if connection.vendor != "postgresql":
+        return set(
+            CommentLike.objects.filter(user_id=viewer_id, comment_id__in=ids).values_list("comment_id", flat=True)
+        )
+    table = CommentLike._meta.db_table
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            f"SELECT comment_id FROM {table} WHERE user_id = %s AND comment_id = ANY(%s::bigint[])",  # noqa: S608
+            [int(viewer_id), ids],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 _PAGE_KEY = "community:comments:v1:{post_id}:{page}:{size}:{replies}:{count}"
@@ -148,13 +163,7 @@ def comment_page(
     viewer_id = viewer.pk if getattr(viewer, "is_authenticated", False) else None
     page = max(1, min(int(page or 1), 10_000))
     top, replies, has_next, badges = _page_rows(post, page, page_size, replies_shown)
-    liked: set[int] = set()
-    if viewer_id is not None and (top or replies):
-        liked = set(
-            CommentLike.objects.filter(user_id=viewer_id, comment_id__in=[c.pk for c in top + replies]).values_list(
-                "comment_id", flat=True
-            )
-        )
+    liked = comments_liked_by(viewer_id=viewer_id, comment_ids=[c.pk for c in top + replies])
     return assemble_page(
         top, replies, has_next, badges, liked=liked, page=page, total=post.comment_count, replies_shown=replies_shown
     )

@@ -40,6 +40,7 @@ from shequ.community.selectors.circles import is_circle_moderator
 from shequ.community.selectors.posts import post_visible_to
 from shequ.community.services.common import excerpt, notify_user, rate_limit, text_checked
 from shequ.community.social import selectors as social
+from shequ.core.cache import incr_with_expiry
 from shequ.core.domain_events import publish
 from shequ.core.errors import Forbidden, InvalidInput
 
@@ -462,12 +463,14 @@ def post_feature_set(*, post: Post, operator, featured: bool) -> None:
     Post.objects.filter(pk=post.pk).update(is_featured=featured)
 
 
-def post_view_record(*, post: Post, viewer, via: str = "web") -> None:
-    """Count a view (batched in the cache: the row is written once per ``VIEW_FLUSH`` views) and track it."""
+def post_view_record(*, post: Post, viewer, via: str = "web", counted: int | None = None) -> None:
+    """Count a view (batched in the cache: the row is written once per ``VIEW_FLUSH`` views) and track it.
+    ``counted``: the counter after this view, when the caller has already added it (the post page does, in the
+    round trip that reads its cached parts: ``view_counter_key``)."""
     from django.core.cache import cache
 
-    key = f"community:views:{post.pk}"
-    count = _count_view(key)
+    key = view_counter_key(post.pk)
+    count = counted if counted is not None else incr_with_expiry(key, VIEW_COUNTER_SECONDS)
     if count >= VIEW_FLUSH:
         cache.delete(key)
         Post.objects.filter(pk=post.pk).update(view_count=F("view_count") + count)
@@ -476,25 +479,9 @@ def post_view_record(*, post: Post, viewer, via: str = "web") -> None:
 
 
 VIEW_FLUSH = 10
+VIEW_COUNTER_SECONDS = 24 * 3600
 
 
-def _count_view(key: str) -> int:
-    """Add one to the view counter ``key`` and return it. On Redis one round trip (INCR and EXPIRE pipelined),
-    not the three of Django's ``add`` + ``incr`` (which checks that the key exists first): this runs on every
-    post page view."""
-    from django.core.cache import cache
-
-    from shequ.core.cache import redis_pipeline
-
-    shared = redis_pipeline([key])
-    if shared is not None:
-        pipe, (full,) = shared
-        pipe.incr(full)
-        pipe.expire(full, 24 * 3600)
-        return int(pipe.execute()[0])
-    cache.add(key, 0, timeout=24 * 3600)
-    try:
-        return cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=24 * 3600)
-        return 1
+def view_counter_key(post_id: int) -> str:
+    """The cache counter of a post's views not yet written to its row."""
+    return f"community:views:{post_id}"

@@ -339,3 +339,19 @@ def test_more_comments_with_htmx_come_from_the_cache_with_the_viewers_own_likes(
         assert more.count('aria-pressed="true"') == 1  # the author liked the 4th comment
         assert more.count('data-testid="comment-like"') == 2 and more.count(">删除</button>") == 2  # their post
     assert _client(reader).get(f"/community/p/{post.pk}/?page=2").content.decode().count('aria-pressed="true"') == 0
+
+
+def test_post_page_views_are_counted_and_written_to_the_post_every_ten(author, reader, make_post):
+    from shequ.community.services.posts import VIEW_FLUSH
+
+    post = make_post("数一数看过的人")
+    client = _client(reader)
+    for _ in range(VIEW_FLUSH - 1):
+        assert client.get(f"/community/p/{post.pk}/").status_code == 200
+    post.refresh_from_db()
+    assert post.view_count == 0
+
+    client.get(f"/community/p/{post.pk}/")
+    post.refresh_from_db()
+    assert post.view_count == VIEW_FLUSH
+    assert Event.objects.filter(name="post_viewed", properties__post_id=post.pk).count() == VIEW_FLUSH

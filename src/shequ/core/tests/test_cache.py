@@ -29,3 +29,20 @@ def test_clearing_the_cache_leaves_other_prefixes_in_the_same_database_alone():
     assert mine.get("k0") is None and mine.get("k1499") is None
     assert theirs.get("session") == "still here"
     theirs.clear()
+
+
+def test_get_many_and_incr_reads_the_keys_and_counts_in_one_call():
+    from django.core.cache import cache
+
+    from shequ.core.cache import get_many_and_incr
+
+    cache.delete("views-test")
+    cache.set_many({"part-a": ("标题", [1, 2]), "part-b": 7}, timeout=30)
+
+    found, first = get_many_and_incr(["part-a", "part-b", "part-missing"], "views-test", timeout=30)
+    _, second = get_many_and_incr(["part-a"], "views-test", timeout=30)
+    _, third = get_many_and_incr([], "views-test", timeout=30)
+
+    assert found == {"part-a": ("标题", [1, 2]), "part-b": 7}
+    assert (first, second, third) == (1, 2, 3)
+    cache.delete_many(["part-a", "part-b", "views-test"])
