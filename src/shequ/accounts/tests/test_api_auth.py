@@ -215,3 +215,24 @@ def test_a_used_token_is_not_looked_up_again_but_revoking_or_deactivating_stops_
     person.save()  # an operator disables the account
     assert other.api("get", "/me").status_code == 401
     assert ApiClient(token=second.access_token).api("get", "/me").status_code == 401
+
+
+def test_a_tokens_first_use_caches_its_row_and_the_user_without_the_phone(make_user):
+    from django.core.cache import cache
+
+    from shequ.accounts.auth_backend import user_cache_key
+    from shequ.accounts.services.tokens import token_authenticate, token_pair_issue
+
+    person = make_user()
+    pair = token_pair_issue(user=person)
+    cache.delete(user_cache_key(person.pk))
+
+    user, row = token_authenticate(pair.access_token)
+
+    issued = ApiToken.objects.get(kind="access", family=pair.family)
+    assert (user.pk, row.pk, row.user_id, row.family) == (person.pk, issued.pk, person.pk, pair.family)
+    assert abs((row.expires_at - issued.expires_at).total_seconds()) < 1e-3
+    cached = cache.get(user_cache_key(person.pk))
+    assert cached.pk == person.pk and cached.nickname == person.nickname
+    assert "phone" in cached.get_deferred_fields()
+    assert not any(name.startswith("token_") for name in vars(cached))
