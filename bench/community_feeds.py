@@ -134,7 +134,12 @@ def prepare(args: argparse.Namespace) -> tuple[dict[str, list[str]], str]:
         session[BACKEND_SESSION_KEY] = "shequ.accounts.auth_backend.CachedModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.save()
-        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+        cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+        if hasattr(store_class, "user_hint"):  # what a browser holds after its first page (accounts/sessions.py)
+            from shequ.accounts.sessions import USER_HINT_COOKIE
+
+            cookie += f"; {USER_HINT_COOKIE}={user.pk}"
+        cookies.append(cookie)
     try:
         post_path = reverse("community:post", args=[0]).replace("/0/", "/{}/")
     except Exception:

@@ -79,7 +79,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "shequ.accounts.sessions.SessionMiddleware",  # Django's, plus the user hint cookie
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -156,7 +156,8 @@ if REDIS_URL:
             "KEY_PREFIX": "shequ",
         },
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Django's cache sessions, read with the user's row in one round trip (accounts/sessions.py).
+    SESSION_ENGINE = "shequ.accounts.sessions"
 else:
     # Django's default of 300 entries is far too few: product pages, review blocks, feeds' cards and badges
     # would evict each other on every request (measured: a warm product page rebuilt every time, 23 req/s).

@@ -17,6 +17,7 @@ which change no badge, use them for the layout; a POST that adds to the cart ren
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.cache import cache
@@ -28,6 +29,8 @@ _ATTRIBUTE = "_shequ_prefetched"
 _USER_ATTRIBUTE = "_shequ_prefetched_with_user"
 _SAFE = frozenset({"GET", "HEAD"})
 NOT_FETCHED = object()  # user_get: the key was not fetched with the user (read the cache yourself)
+# Values already read for this request with its session (accounts/sessions.py): {cache key: value or None}.
+_primed: ContextVar[dict[str, Any] | None] = ContextVar("shequ_prefetch_primed", default=None)
 
 
 def register(name: str, key_for: Callable[[HttpRequest], str | None]) -> None:
@@ -41,11 +44,27 @@ def register_user_key(key_for_user_id: Callable[[int], str]) -> None:
         _user_keys.append(key_for_user_id)
 
 
+def user_keys(user_id: int) -> list[str]:
+    """The registered keys of ``user_id``."""
+    return [key_for(user_id) for key_for in _user_keys]
+
+
+def prime(values: dict[str, Any] | None) -> None:
+    """Values this request has already read (the session store reads the user's keys with the session when it
+    can guess the user): ``get_with_user`` takes them instead of reading again. None forgets them."""
+    _primed.set(values)
+
+
 def get_with_user(user_key: str, user_id: int) -> tuple[Any, dict[str, Any]]:
     """The cached user row under ``user_key`` (None when not cached) and the registered keys of ``user_id``
-    with their values (None: not cached), in one ``get_many``."""
-    extra = [key_for(user_id) for key_for in _user_keys]
-    values = cache.get_many([user_key, *extra])
+    with their values (None: not cached), in one ``get_many``, or none when they were read for this very user
+    with the session (``prime``)."""
+    extra = user_keys(user_id)
+    values = _primed.get()
+    if values is None or user_key not in values or any(key not in values for key in extra):
+        values = cache.get_many([user_key, *extra])
+    else:
+        _primed.set(None)
     return values.get(user_key), {key: values.get(key) for key in extra}
 
 
