@@ -232,7 +232,7 @@ def checkout_quote(*, user, checkout: CheckoutInput, strict: bool = False) -> Qu
     if checkout.address_id:
         address = address_get_for_user(user=user, address_id=checkout.address_id)
     else:
-        address = account_selectors.address_list(user=user).first()
+        address = account_selectors.address_for_checkout(user=user)
     if address is None:
         problems.append(_t("Add a delivery address."))
 
