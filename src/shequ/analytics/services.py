@@ -16,6 +16,7 @@ from django.utils import timezone
 from shequ.analytics import buffer as event_buffer
 from shequ.analytics.context import UTM_FIELDS, EventContext, current
 from shequ.analytics.models import Event
+from shequ.core.prepared import prepared_cursor
 
 EVENT_NAME_RE = re.compile(r"^[a-z][a-z0-9_.:]{1,63}$")
 MAX_PROPERTIES_BYTES = 8_192
@@ -182,10 +183,11 @@ def events_write(rows: list[dict[str, Any]]) -> int:
         f"INSERT INTO {quote(Event._meta.db_table)} ({', '.join(quote(c) for c in _COLUMNS)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
     )
+    # On PostgreSQL the INSERT is prepared once per connection (core/prepared.py): a batch is hundreds of rows.
     if connection.in_atomic_block:  # inline tracking inside a use case: part of its transaction
-        with connection.cursor() as cursor:
+        with prepared_cursor(connection.alias) as cursor:
             cursor.executemany(sql, params)
     else:  # a batch from the flusher or the ingest task: one transaction for the lot
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        with transaction.atomic(using=connection.alias), prepared_cursor(connection.alias) as cursor:
             cursor.executemany(sql, params)
     return len(params)

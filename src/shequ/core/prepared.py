@@ -15,10 +15,12 @@ log, so the tests' query counts see them.
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 
-def prepared_cursor():
-    """``connection.cursor()``, binding on the server where that lets PostgreSQL reuse the statement's plan."""
+def prepared_cursor(using: str = DEFAULT_DB_ALIAS):
+    """``connections[using].cursor()``, binding on the server where that lets PostgreSQL reuse the statement's
+    plan."""
+    connection = connections[using]
     make = getattr(connection, "prepared_cursor", None)
     return make() if make is not None else connection.cursor()
