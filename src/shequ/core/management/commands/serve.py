@@ -92,6 +92,7 @@ def run_server(*, host: str, port: int, workers: int, threads: int, worker_class
         application = get_wsgi_application()
         _warm_up()
         start_embedded_beat()
+        _freeze_startup_objects()
         serve(application, host=host, port=port, threads=threads)
         return
 
@@ -113,6 +114,7 @@ def run_server(*, host: str, port: int, workers: int, threads: int, worker_class
             from shequ.core.scheduler import start_embedded_beat
 
             start_embedded_beat()  # in the worker process; embedded serving runs a single worker
+            _freeze_startup_objects()
             return application
 
     Server().run()
@@ -126,3 +128,14 @@ def _warm_up() -> None:
         from shequ.search.analysis import warm_up
 
         warm_up()
+
+
+def _freeze_startup_objects() -> None:
+    """Keep what start-up loaded (Django, the apps, jieba's dictionary: ~240,000 objects) out of the cyclic
+    garbage collector's full passes. A full pass over them took 46-70 ms, and every request waiting on that
+    worker waited as long; with them frozen it scans only what was made since. They live as long as the
+    process anyway (the ``gc.freeze`` use the Python documentation gives for servers)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
