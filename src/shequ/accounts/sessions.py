@@ -50,7 +50,8 @@ class SessionMiddleware(DjangoSessionMiddleware):
         super().process_request(request)
         request_prefetch.prime(None)
         hint = request.COOKIES.get(USER_HINT_COOKIE, "")
-        if isinstance(request.session, SessionStore) and hint.isdigit() and len(hint) <= 18:
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+        if isinstance(request.session, SessionStore) and hint.isascii() and hint.isdigit() and len(hint) <= 18:
             request.session.user_hint = int(hint)
 
     def process_response(self, request, response):
@@ -69,4 +70,5 @@ class SessionMiddleware(DjangoSessionMiddleware):
                 )
             elif not user_id and hint is not None:
                 response.delete_cookie(USER_HINT_COOKIE, samesite=settings.SESSION_COOKIE_SAMESITE)
+        request_prefetch.prime(None)  # what was read for a hint the request did not use ends with it
         return super().process_response(request, response)

@@ -67,7 +67,7 @@ def test_logging_out_drops_the_hint(user):
     assert client.get(PAGE).status_code in (302, 401, 403)  # no longer logged in, hint or not
 
 
-@pytest.mark.parametrize("hint", ["abc", "-1", "9" * 40, ""])
+@pytest.mark.parametrize("hint", ["abc", "-1", "9" * 40, "", "²", "1²"])
 def test_a_malformed_hint_is_ignored(user, hint):
     client = _logged_in(user)
     client.cookies[USER_HINT_COOKIE] = hint
@@ -75,3 +75,20 @@ def test_a_malformed_hint_is_ignored(user, hint):
     response = client.get(PAGE)
 
     assert response.status_code == 200 and user.nickname in response.content.decode()
+
+
+def test_what_a_forged_hint_read_does_not_outlive_the_request(user, make_user):
+    from shequ.accounts.auth_backend import CachedModelBackend
+
+    other = make_user(nickname="被冒名的人")
+    client = _logged_in(user)
+    client.get(PAGE)
+    client.get(PAGE)
+    client.cookies[USER_HINT_COOKIE] = str(other.pk)
+    CachedModelBackend().get_user(other.pk)  # the other person's row is cached
+    client.get(PAGE)  # reads the other person's row with the session, and does not use it
+
+    other.is_active = False
+    other.save()  # drops the cached row
+
+    assert CachedModelBackend().get_user(other.pk) is None  # not the copy read for the forged hint

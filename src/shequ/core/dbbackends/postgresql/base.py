@@ -16,6 +16,7 @@ import time
 from django.conf import settings
 from django.db.backends.postgresql.base import DatabaseWrapper as PostgresDatabaseWrapper
 from django.db.backends.postgresql.base import ServerBindingCursor
+from django.utils.asyncio import async_unsafe
 
 
 class DatabaseWrapper(PostgresDatabaseWrapper):
@@ -47,6 +48,7 @@ class DatabaseWrapper(PostgresDatabaseWrapper):
         window = float(getattr(settings, "DATABASE_HEALTH_CHECK_WINDOW", 1.0))
         return window > 0 and time.monotonic() - self._healthy_at < window
 
+    @async_unsafe
     def prepared_cursor(self):
         """A cursor that binds parameters on the server, so psycopg can prepare its statements (see
         shequ/core/prepared.py); made and wrapped as Django makes its own (health check, execute wrappers,
