@@ -67,7 +67,7 @@ def notify(
     """Tell ``user`` (a user or a user id) something in their inbox (visible when the caller's transaction
     commits). Returns the row, or None when the person muted this kind."""
     user_id = user if isinstance(user, int) else user.pk
-    return _deliver(
+    row = _deliver(
         user_id=user_id,
         kind=kind[:32],
         title=str(title)[:120],
@@ -77,6 +77,9 @@ def notify(
         group_key=group_key[:120],
         actor_id=actor_id,
     )
+    if row is not None:  # written (or a group updated): wake the person's open pages once it commits
+        _announce_after_commit(user_id)
+    return row
 
 
 def _announce_after_commit(user_id: int) -> None:
@@ -113,7 +116,6 @@ def _deliver(
                 existing.title, existing.body, existing.link, existing.data = title, body, link or existing.link, data
                 existing.save(update_fields=["actor_ids", "actor_count", "title", "body", "link", "data", "updated_at"])
                 existing.refresh_from_db()
-                _announce_after_commit(user_id)
                 return existing
     row = Notification(
         user_id=user_id,
@@ -126,10 +128,7 @@ def _deliver(
         actor_ids=actors,
         actor_count=len(actors),
     )
-    if not _insert_unless_muted(row):
-        return None
-    _announce_after_commit(user_id)
-    return row
+    return row if _insert_unless_muted(row) else None
 
 
 def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
